@@ -1,0 +1,143 @@
+//! An ordered chain of sources: the first that has a variable wins.
+
+use std::path::{Path, PathBuf};
+
+use crate::dotenv::DotenvSource;
+use crate::env::EnvSource;
+use crate::source::{Found, Source, SourceError};
+
+/// Sources asked in order; the first that has a variable answers for it.
+///
+/// [`Sources::standard`] is what [`SecretContract::load`](crate::SecretContract::load) uses:
+/// the process environment, then the nearest `.env` walking up from the current directory.
+///
+/// ```
+/// use secrets_core::{MapSource, Source, Sources};
+///
+/// let sources = Sources::new()
+///     .with(MapSource::new().with("A", "from the first"))
+///     .with(MapSource::new().with("A", "from the second").with("B", "only here"));
+/// assert!(sources.lookup("B").unwrap().is_some());
+/// ```
+#[derive(Default)]
+pub struct Sources {
+    layers: Vec<Box<dyn Source + Send + Sync>>,
+    /// Places looked at that gave no layer: "no .env found", a file that failed to load.
+    notes: Vec<String>,
+    problems: Vec<SourceError>,
+}
+
+impl Sources {
+    /// An empty chain.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The process environment, then the nearest `.env` from the current directory up.
+    pub fn standard() -> Self {
+        Self::new().env().dotenv_nearest()
+    }
+
+    /// Adds the process environment.
+    #[must_use]
+    pub fn env(self) -> Self {
+        self.with(EnvSource)
+    }
+
+    /// Adds the nearest `.env` in the current directory or one of its ancestors, if any.
+    #[must_use]
+    pub fn dotenv_nearest(self) -> Self {
+        match std::env::current_dir() {
+            Ok(dir) => self.dotenv_upward_from(&dir),
+            Err(_) => self.noted("no .env found (the current directory is unreadable)".to_owned()),
+        }
+    }
+
+    /// Adds the nearest `.env` in `dir` or one of its ancestors, if any.
+    #[must_use]
+    pub fn dotenv_upward_from(self, dir: &Path) -> Self {
+        match DotenvSource::find_upward(dir) {
+            Some(path) => self.dotenv_file(path),
+            None => self.noted(format!("no .env found from {} upward", dir.display())),
+        }
+    }
+
+    /// Adds one `.env` file; a missing or malformed file is reported as a problem.
+    #[must_use]
+    pub fn dotenv_file(mut self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        match DotenvSource::load(&path) {
+            Ok(source) => self.with(source),
+            Err(problem) => {
+                self.problems.push(problem);
+                self.noted(path.display().to_string())
+            }
+        }
+    }
+
+    /// Adds any source, asked after those already in the chain.
+    #[must_use]
+    pub fn with(mut self, source: impl Source + Send + Sync + 'static) -> Self {
+        self.layers.push(Box::new(source));
+        self
+    }
+
+    fn noted(mut self, note: String) -> Self {
+        self.notes.push(note);
+        self
+    }
+}
+
+impl std::fmt::Debug for Sources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sources")
+            .field("looks_in", &self.describe())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Source for Sources {
+    fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
+        for layer in &self.layers {
+            if let Some(found) = layer.lookup(name)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Asks each layer only for the names the layers before it did not have.
+    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
+        let mut results: Vec<Result<Option<Found>, SourceError>> = names.iter().map(|_| Ok(None)).collect();
+        let mut pending: Vec<usize> = (0..names.len()).collect();
+        for layer in &self.layers {
+            if pending.is_empty() {
+                break;
+            }
+            let asked: Vec<&str> = pending.iter().map(|&index| names[index]).collect();
+            let answers = layer.lookup_all(&asked);
+            let mut still = Vec::new();
+            for (index, answer) in pending.into_iter().zip(answers) {
+                if matches!(answer, Ok(None)) {
+                    still.push(index);
+                } else {
+                    results[index] = answer;
+                }
+            }
+            pending = still;
+        }
+        results
+    }
+
+    fn describe(&self) -> Vec<String> {
+        let mut places: Vec<String> = self.layers.iter().flat_map(|layer| layer.describe()).collect();
+        places.extend(self.notes.iter().cloned());
+        places
+    }
+
+    fn problems(&self) -> Vec<SourceError> {
+        let mut problems = self.problems.clone();
+        problems.extend(self.layers.iter().flat_map(|layer| layer.problems()));
+        problems
+    }
+}

@@ -1,0 +1,163 @@
+//! Declare a program's secrets and environment as one struct, and load it safely.
+//!
+//! A **contract** is a struct deriving [`SecretContract`]. Each field is a variable:
+//! `#[secret(...)]` for values that must never be shown, `#[config(...)]` for plain settings.
+//!
+//! ```
+//! use secrets_core::{ExposeSecret, MapSource, Policy, SecretContract, SecretString};
+//!
+//! #[derive(SecretContract)]
+//! #[contract(prefix = "APP_")]
+//! struct AppSecrets {
+//!     /// Postgres connection string
+//!     #[secret(required)]
+//!     database_url: SecretString,
+//!     /// OpenAI API (spends money)
+//!     #[secret(billing, feature = "openai")]
+//!     openai_api_key: Option<SecretString>,
+//!     #[secret(optional)]
+//!     slack_webhook_url: Option<SecretString>,
+//!     #[config(default = "info")]
+//!     log_level: String,
+//! }
+//!
+//! // In a program: `let secrets = AppSecrets::load_or_exit();` (exits 78 when broken).
+//! let source = MapSource::new().with("APP_DATABASE_URL", "postgres://db.internal/app");
+//! let secrets = AppSecrets::load_from(&source).unwrap();
+//! assert_eq!(secrets.database_url().expose_secret(), "postgres://db.internal/app");
+//! assert!(!secrets.has_openai());
+//! assert!(secrets.openai_api_key().is_err());
+//! assert_eq!(secrets.log_level(), "info");
+//! assert!(!format!("{secrets:?}").contains("db.internal"));
+//!
+//! // A script that spends money makes billing secrets mandatory.
+//! let error = AppSecrets::load_with(&source, Policy::startup().include_billing(true)).unwrap_err();
+//! assert!(error.to_string().contains("APP_OPENAI_API_KEY (billing secret): missing"));
+//!
+//! // The status report shows states and origins, never values.
+//! let report = AppSecrets::status_from(&source);
+//! assert!(report.to_string().contains("✅ APP_DATABASE_URL: configured (REQ) from map"));
+//! assert!(report.to_string().contains("⚠️ APP_OPENAI_API_KEY: missing (BILLING) OpenAI API (spends money)"));
+//! ```
+//!
+//! # The rules
+//!
+//! - **Naming**: a field reads the variable named like the field in SCREAMING_SNAKE_CASE,
+//!   with the `#[contract(prefix = "...")]` in front; `env = "NAME"` sets the name verbatim.
+//!   The description is `description = "..."` or the field's doc comment.
+//! - **Categories**: `required` fields are `T`; `billing`, `external` and `optional` fields are
+//!   `Option<T>`. What a missing one means depends on the [`Policy`]:
+//!
+//!   | category | `Policy::startup()` | `.include_billing(true)` | `Policy::strict()` |
+//!   |---|---|---|---|
+//!   | `required` | error | error | error |
+//!   | `billing` | warning | error | error |
+//!   | `external` | warning | warning | error |
+//!   | `optional` | fine | fine | fine |
+//!
+//!   A `#[config]` is required unless it is an `Option` or has a `default`. An invalid or
+//!   unreadable value is an error in every category. With `.hard_fail(false)` problems are
+//!   reported instead of failing (a missing non-`Option` field still fails a load).
+//! - **Empty values**: empty or whitespace-only values count as missing ("set but empty"),
+//!   unless the secret says `allow_empty`.
+//! - **Precedence**: [`SecretContract::load`] reads the process environment first, then the
+//!   nearest `.env` walking up from the current directory ([`Sources::standard`]), so an app
+//!   and the scripts run from its subdirectories see the same values. Loading never modifies
+//!   the process environment. [`Sources`] builds other chains; [`MapSource`] serves tests.
+//! - **Errors**: a [`ContractError`] lists every problem at once, one per line, naming the
+//!   variable (prefix included), its category, its state and description, then where values
+//!   were looked for. A `.env` that does not parse is named with its line, never its text.
+//! - **Fail-fast**: [`SecretContract::load_or_exit`] prints `FATAL: ` and the error to stderr
+//!   and exits with [`EX_CONFIG`] (78).
+//! - **What is never shown**: no secret value, nor a piece of one, appears in `Debug` of a
+//!   contract (secrets print `[REDACTED]`), in errors, in the [`StatusReport`] text or JSON,
+//!   or in `tracing` events. A parser's error message about a secret is scrubbed of the input.
+//!   Values live in [`SecretString`] or [`SecretBox`], zeroized on drop; read one with
+//!   [`ExposeSecret::expose_secret`], on purpose and greppably.
+
+extern crate self as secrets_core;
+
+mod chain;
+mod contract;
+mod dotenv;
+mod env;
+mod error;
+mod example;
+mod exit;
+mod load;
+mod map;
+mod policy;
+mod report;
+mod source;
+mod spec;
+mod value;
+
+pub use chain::Sources;
+pub use contract::SecretContract;
+pub use dotenv::DotenvSource;
+pub use env::EnvSource;
+pub use error::{ContractError, SecretError};
+pub use exit::{EX_CONFIG, config_error};
+pub use map::MapSource;
+pub use policy::Policy;
+pub use report::{Entry, Level, State, StatusReport};
+pub use secrecy::{ExposeSecret, SecretBox, SecretString};
+pub use secrets_derive::SecretContract;
+pub use source::{Found, Origin, Source, SourceError};
+pub use spec::{Category, ContractSpec, Kind, VarSpec};
+pub use value::{ParseError, SecretValue};
+
+/// Items the derive's generated code uses; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    use std::fmt;
+
+    pub use crate::load::Values;
+    use crate::{Category, ContractSpec, SecretError, VarSpec};
+
+    /// The spec of a contract.
+    pub const fn contract(name: &'static str, vars: &'static [VarSpec]) -> ContractSpec {
+        ContractSpec::new(name, vars)
+    }
+
+    /// The spec of a `#[secret]` field.
+    pub const fn secret_var(
+        name: &'static str,
+        field: &'static str,
+        category: Category,
+        description: &'static str,
+        feature: Option<&'static str>,
+        allow_empty: bool,
+    ) -> VarSpec {
+        VarSpec::secret(name, field, category, description, feature, allow_empty)
+    }
+
+    /// The spec of a `#[config]` field.
+    pub const fn config_var(
+        name: &'static str,
+        field: &'static str,
+        required: bool,
+        default: Option<&'static str>,
+        description: &'static str,
+    ) -> VarSpec {
+        VarSpec::config(name, field, required, default, description)
+    }
+
+    /// The accessor of an `Option` field: the value, or an error naming the variable.
+    pub fn present<'a, T>(
+        value: &'a Option<T>,
+        spec: &'static ContractSpec,
+        index: usize,
+    ) -> Result<&'a T, SecretError> {
+        value.as_ref().ok_or_else(|| SecretError::missing(&spec.vars()[index]))
+    }
+
+    /// Prints `[REDACTED]` in a contract's `Debug`.
+    pub struct Redacted;
+
+    impl fmt::Debug for Redacted {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("[REDACTED]")
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Startup policies: how much of the contract must hold before a program runs.
+
+use crate::report::{Level, State};
+use crate::spec::Category;
+
+/// What a missing value means at load time; see the table in the crate docs.
+///
+/// ```
+/// use secrets_core::Policy;
+///
+/// let script = Policy::startup().include_billing(true);
+/// let deploy_check = Policy::strict().hard_fail(false);
+/// # let _ = (script, deploy_check);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    strict: bool,
+    include_billing: bool,
+    hard_fail: bool,
+}
+
+impl Policy {
+    /// The default: required values must be present; billing and external gaps are warnings.
+    pub const fn startup() -> Self {
+        Self {
+            strict: false,
+            include_billing: false,
+            hard_fail: true,
+        }
+    }
+
+    /// For deploy-time checks: every required, billing and external value must be present.
+    pub const fn strict() -> Self {
+        Self {
+            strict: true,
+            include_billing: true,
+            hard_fail: true,
+        }
+    }
+
+    /// Makes missing `billing` secrets errors (for code that spends money).
+    #[must_use]
+    pub const fn include_billing(mut self, include: bool) -> Self {
+        self.include_billing = include;
+        self
+    }
+
+    /// With `false`, problems are reported instead of failing the load or validation.
+    #[must_use]
+    pub const fn hard_fail(mut self, hard_fail: bool) -> Self {
+        self.hard_fail = hard_fail;
+        self
+    }
+
+    /// Whether errors fail `load` and `validate`.
+    pub const fn is_hard_fail(self) -> bool {
+        self.hard_fail
+    }
+
+    /// How serious a variable's state is under this policy.
+    pub fn level(self, category: Category, state: &State) -> Level {
+        match state {
+            State::Configured => Level::Ok,
+            State::Invalid { .. } | State::Unreadable { .. } => Level::Error,
+            State::Missing | State::Empty => match category {
+                Category::Required => Level::Error,
+                Category::Billing if self.strict || self.include_billing => Level::Error,
+                Category::External if self.strict => Level::Error,
+                Category::Billing | Category::External => Level::Warning,
+                Category::Optional => Level::Ok,
+            },
+        }
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::startup()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_values_follow_the_design_table() {
+        use Category::{Billing, External, Optional, Required};
+        use Level::{Error, Ok, Warning};
+        let table = [
+            (Required, [Error, Error, Error]),
+            (Billing, [Warning, Error, Error]),
+            (External, [Warning, Warning, Error]),
+            (Optional, [Ok, Ok, Ok]),
+        ];
+        let policies = [
+            Policy::startup(),
+            Policy::startup().include_billing(true),
+            Policy::strict(),
+        ];
+        for (category, expected) in table {
+            for (policy, level) in policies.iter().zip(expected) {
+                assert_eq!(
+                    policy.level(category, &State::Missing),
+                    level,
+                    "{category:?} under {policy:?}"
+                );
+                assert_eq!(
+                    policy.level(category, &State::Empty),
+                    level,
+                    "{category:?} under {policy:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_values_are_errors_whatever_the_category() {
+        let invalid = State::Invalid { reason: "bad".into() };
+        assert_eq!(Policy::startup().level(Category::Optional, &invalid), Level::Error);
+        assert_eq!(
+            Policy::startup().level(Category::Optional, &State::Configured),
+            Level::Ok
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! The status report: one line per variable, its state and origin, never its value.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
+
+use crate::source::{Origin, SourceError};
+use crate::spec::{Kind, VarSpec};
+
+/// What was found for one variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Present and parsed.
+    Configured,
+    /// Not set in any source.
+    Missing,
+    /// Set, but empty or only whitespace.
+    Empty,
+    /// Set, but not a valid value for the field's type.
+    Invalid {
+        /// Why, without the value.
+        reason: String,
+    },
+    /// A source could not read it (not UTF-8, a file that cannot be read).
+    Unreadable {
+        /// Why, without the value.
+        reason: String,
+    },
+}
+
+impl State {
+    /// `configured`, `missing`, `empty`, `invalid` or `unreadable`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Configured => "configured",
+            Self::Missing => "missing",
+            Self::Empty => "empty",
+            Self::Invalid { .. } => "invalid",
+            Self::Unreadable { .. } => "unreadable",
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { reason } | Self::Unreadable { reason } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for State {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("set but empty"),
+            Self::Invalid { reason } | Self::Unreadable { reason } => write!(f, "{}: {reason}", self.as_str()),
+            _ => f.write_str(self.as_str()),
+        }
+    }
+}
+
+/// How serious a state is under the policy in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing to do.
+    Ok,
+    /// Worth fixing; the program runs without the feature.
+    Warning,
+    /// The policy does not hold.
+    Error,
+}
+
+/// One variable's line in the report.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    spec: &'static VarSpec,
+    state: State,
+    origin: Option<Origin>,
+    level: Level,
+}
+
+impl Entry {
+    pub(crate) fn new(spec: &'static VarSpec, state: State, origin: Option<Origin>, level: Level) -> Self {
+        Self {
+            spec,
+            state,
+            origin,
+            level,
+        }
+    }
+
+    /// The variable as declared.
+    pub fn spec(&self) -> &'static VarSpec {
+        self.spec
+    }
+
+    /// What was found.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Where the value came from, when there is one.
+    pub fn origin(&self) -> Option<&Origin> {
+        self.origin.as_ref()
+    }
+
+    /// How serious the state is.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+
+    fn icon(&self) -> &'static str {
+        match (self.level, &self.state) {
+            (Level::Error, _) => "❌",
+            (Level::Warning, _) => "⚠️",
+            (Level::Ok, State::Configured) => "✅",
+            (Level::Ok, _) => "➖",
+        }
+    }
+
+    /// `REDIS_URL (required secret): missing, Redis connection string` for error messages.
+    pub(crate) fn problem_line(&self) -> String {
+        let spec = self.spec;
+        let kind = match spec.kind() {
+            Kind::Secret => "secret",
+            Kind::Config => "config",
+        };
+        let mut line = format!("{} ({} {kind}): {}", spec.name(), spec.category(), self.state);
+        if let Some(origin) = &self.origin {
+            line.push_str(&format!(" (from {origin})"));
+        }
+        if !spec.description().is_empty() {
+            line.push_str(&format!(", {}", spec.description()));
+        }
+        line
+    }
+}
+
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: {} ({})",
+            self.icon(),
+            self.spec.name(),
+            self.state,
+            self.spec.tag()
+        )?;
+        if let Some(origin) = &self.origin {
+            write!(f, " from {origin}")?;
+        }
+        if self.state != State::Configured && !self.spec.description().is_empty() {
+            write!(f, " {}", self.spec.description())?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Entry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entry = serializer.serialize_struct("Entry", 9)?;
+        entry.serialize_field("name", self.spec.name())?;
+        entry.serialize_field("category", &self.spec.category())?;
+        entry.serialize_field("kind", &self.spec.kind())?;
+        entry.serialize_field("state", self.state.as_str())?;
+        entry.serialize_field("level", &self.level)?;
+        entry.serialize_field("source", &self.origin)?;
+        entry.serialize_field("description", self.spec.description())?;
+        entry.serialize_field("feature", &self.spec.feature())?;
+        entry.serialize_field("reason", &self.state.reason())?;
+        entry.end()
+    }
+}
+
+/// The state of every variable of a contract, for people (`Display`) and machines (JSON).
+///
+/// It holds names, states and origins only: no value can reach it.
+#[derive(Clone, Debug)]
+pub struct StatusReport {
+    contract: &'static str,
+    entries: Vec<Entry>,
+    problems: Vec<SourceError>,
+    looked_in: Vec<String>,
+}
+
+impl StatusReport {
+    pub(crate) fn new(
+        contract: &'static str,
+        entries: Vec<Entry>,
+        problems: Vec<SourceError>,
+        looked_in: Vec<String>,
+    ) -> Self {
+        Self {
+            contract,
+            entries,
+            problems,
+            looked_in,
+        }
+    }
+
+    /// The contract struct's name.
+    pub fn contract(&self) -> &'static str {
+        self.contract
+    }
+
+    /// One entry per variable, in declaration order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry of the variable `name`.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.spec.name() == name)
+    }
+
+    /// Problems of whole sources, such as a `.env` that does not parse.
+    pub fn source_problems(&self) -> &[SourceError] {
+        &self.problems
+    }
+
+    /// Where the values were looked for, in order.
+    pub fn looked_in(&self) -> &[String] {
+        &self.looked_in
+    }
+
+    /// Whether no entry is an error and every source could be read.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty() && self.entries.iter().all(|entry| entry.level < Level::Error)
+    }
+
+    /// The entries at `level`.
+    pub fn at_level(&self, level: Level) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(move |entry| entry.level == level)
+    }
+
+    /// The report as pretty-printed JSON (`contract`, `ok`, `secrets[]`, `problems[]`, `looked_in[]`).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serializes")
+    }
+
+    /// The lines of an error message: every error, then where the values were looked for.
+    pub(crate) fn failure_text(&self) -> String {
+        let errors: Vec<String> = self
+            .at_level(Level::Error)
+            .map(Entry::problem_line)
+            .chain(self.problems.iter().map(ToString::to_string))
+            .collect();
+        let count = errors.len();
+        let mut text = format!("{}: {count} problem{}", self.contract, plural(count));
+        for line in errors {
+            text.push_str("\n  ");
+            text.push_str(&line);
+        }
+        text.push_str("\nlooked in: ");
+        text.push_str(&self.looked_in.join(", "));
+        text
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+impl fmt::Display for StatusReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.at_level(Level::Error).count() + self.problems.len();
+        let warnings = self.at_level(Level::Warning).count();
+        match (errors, warnings) {
+            (0, 0) => writeln!(f, "{}: ok", self.contract)?,
+            _ => writeln!(
+                f,
+                "{}: {errors} error{}, {warnings} warning{}",
+                self.contract,
+                plural(errors),
+                plural(warnings)
+            )?,
+        }
+        for problem in &self.problems {
+            writeln!(f, "❌ {problem}")?;
+        }
+        for entry in &self.entries {
+            writeln!(f, "{entry}")?;
+        }
+        write!(f, "looked in: {}", self.looked_in.join(", "))
+    }
+}
+
+impl Serialize for StatusReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
+        let mut report = serializer.serialize_struct("StatusReport", 5)?;
+        report.serialize_field("contract", self.contract)?;
+        report.serialize_field("ok", &self.is_ok())?;
+        report.serialize_field("secrets", &self.entries)?;
+        report.serialize_field("problems", &problems)?;
+        report.serialize_field("looked_in", &self.looked_in)?;
+        report.end()
+    }
+}

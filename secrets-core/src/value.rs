@@ -1,0 +1,147 @@
+//! Types a secret can be loaded into, and value-free parse errors.
+
+use std::fmt::Display;
+use std::str::FromStr;
+
+use secrecy::zeroize::Zeroize;
+use secrecy::{ExposeSecret, SecretBox, SecretString};
+
+/// A type that holds a secret without ever showing it: `SecretString` or `SecretBox<T>`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold a secret: it does not redact its value",
+    label = "use `SecretString`, or `SecretBox<T>` for a parsed secret",
+    note = "a secret's type must keep its value out of `Debug` and zeroize it on drop"
+)]
+pub trait SecretValue: Sized {
+    /// Builds the value from the raw text; the error must not contain the text.
+    fn from_secret(raw: SecretString) -> Result<Self, ParseError>;
+}
+
+impl SecretValue for SecretString {
+    fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
+        Ok(raw)
+    }
+}
+
+impl<T> SecretValue for SecretBox<T>
+where
+    T: FromStr + Zeroize,
+    T::Err: Display,
+{
+    fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
+        raw.expose_secret()
+            .parse::<T>()
+            .map(|value| SecretBox::new(Box::new(value)))
+            .map_err(|error| ParseError::scrubbed(&error, raw.expose_secret()))
+    }
+}
+
+/// Why a value did not parse, with no trace of the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    reason: String,
+}
+
+impl ParseError {
+    /// A reason written by the caller; it must not contain the value.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self { reason: reason.into() }
+    }
+
+    /// A parser's message with every run of 4 or more characters of `raw` masked.
+    pub fn scrubbed(message: &impl Display, raw: &str) -> Self {
+        Self {
+            reason: scrub(&message.to_string(), raw),
+        }
+    }
+
+    /// The reason.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+/// Messages longer than this are cut: a parser that echoes input at length says nothing useful.
+const MAX_REASON: usize = 200;
+/// Values longer than this are not searched for: the parser's message is dropped instead.
+const MAX_SCRUBBED_VALUE: usize = 16 * 1024;
+/// Runs of the value this long or longer are masked; shorter ones are common words.
+const MIN_RUN: usize = 4;
+const MASK: &str = "[REDACTED]";
+
+/// Masks in `message` every run of at least `MIN_RUN` chars that also occurs in `raw`.
+fn scrub(message: &str, raw: &str) -> String {
+    if raw.len() > MAX_SCRUBBED_VALUE {
+        return "does not parse".to_owned();
+    }
+    let chars: Vec<char> = message.chars().take(MAX_REASON).collect();
+    if raw.chars().count() < MIN_RUN {
+        return chars.into_iter().collect();
+    }
+    let mut out = String::with_capacity(chars.len());
+    let mut start = 0;
+    while start < chars.len() {
+        let longest = (MIN_RUN..=chars.len() - start)
+            .take_while(|&len| raw.contains(&chars[start..start + len].iter().collect::<String>()))
+            .last();
+        match longest {
+            Some(len) => {
+                out.push_str(MASK);
+                start += len;
+            }
+            None => {
+                out.push(chars[start]);
+                start += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrub_masks_the_value_and_its_fragments() {
+        let raw = "hunter2-super-secret";
+        assert_eq!(scrub("bad value 'hunter2-super-secret'", raw), "bad value '[REDACTED]'");
+        assert_eq!(scrub("stopped at 'super-sec'", raw), "stopped at '[REDACTED]'");
+        assert_eq!(
+            scrub("invalid digit found in string", raw),
+            "invalid digit found in string"
+        );
+    }
+
+    #[test]
+    fn scrub_cuts_long_messages() {
+        assert_eq!(scrub(&"x".repeat(1000), "abc").len(), MAX_REASON);
+    }
+
+    #[test]
+    fn parsed_secret_errors_never_echo_the_input() {
+        #[derive(Debug)]
+        struct Port(u16);
+        impl Zeroize for Port {
+            fn zeroize(&mut self) {
+                self.0 = 0;
+            }
+        }
+        impl FromStr for Port {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                s.parse().map(Port).map_err(|_| format!("`{s}` is not a port"))
+            }
+        }
+        let error = SecretBox::<Port>::from_secret(SecretString::from("canary-7Hq2-value")).unwrap_err();
+        assert_eq!(error.reason(), "`[REDACTED]` is not a port");
+        let port = SecretBox::<Port>::from_secret(SecretString::from("8080")).unwrap();
+        assert_eq!(port.expose_secret().0, 8080);
+    }
+}

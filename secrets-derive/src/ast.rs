@@ -1,0 +1,163 @@
+//! The contract as the derive sees it, borrowing the user's tokens for error spans.
+
+use proc_macro2::Span;
+use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, PathArguments, Type};
+
+use crate::attr::{self, Category, FieldAttrs, FieldKind};
+use crate::ctxt::Ctxt;
+
+/// A struct deriving `SecretContract`.
+pub(crate) struct Contract<'a> {
+    pub(crate) input: &'a DeriveInput,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One named field with its parsed attributes and derived facts.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    /// `T` when the field's type is `Option<T>`.
+    pub(crate) option_inner: Option<&'a Type>,
+    pub(crate) attrs: FieldAttrs,
+    /// The variable read, prefix applied.
+    pub(crate) env_name: String,
+}
+
+/// A field's role once its attributes are known to be consistent.
+pub(crate) enum Role {
+    Secret(Category),
+    Config,
+}
+
+impl Contract<'_> {
+    /// The fields of one feature group, in declaration order.
+    pub(crate) fn feature_groups(&self) -> Vec<(String, Vec<&Field<'_>>)> {
+        let mut groups: Vec<(String, Vec<&Field<'_>>)> = Vec::new();
+        for field in &self.fields {
+            let Some(feature) = &field.attrs.feature else { continue };
+            let name = feature.value();
+            match groups.iter_mut().find(|(group, _)| *group == name) {
+                Some((_, members)) => members.push(field),
+                None => groups.push((name, vec![field])),
+            }
+        }
+        groups
+    }
+}
+
+impl Field<'_> {
+    /// The field's role; fields without one were rejected before expansion.
+    pub(crate) fn role(&self) -> Role {
+        match &self.attrs.kind {
+            Some(FieldKind::Secret {
+                category: Some((category, _)),
+                ..
+            }) => Role::Secret(*category),
+            _ => Role::Config,
+        }
+    }
+
+    /// The type the loader parses: `T` for both `T` and `Option<T>`.
+    pub(crate) fn value_ty(&self) -> &Type {
+        self.option_inner.unwrap_or(self.ty)
+    }
+
+    /// The description: the `description` key, else the doc comment, else empty.
+    pub(crate) fn description(&self) -> String {
+        self.attrs
+            .description
+            .as_ref()
+            .map(syn::LitStr::value)
+            .or_else(|| self.attrs.doc.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Builds the model, recording every shape error in `cx`; `None` when it is not a named struct.
+pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Contract<'a>> {
+    let named = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => named,
+            Fields::Unnamed(_) | Fields::Unit => {
+                cx.error_spanned(
+                    &input.ident,
+                    "SecretContract needs a struct with named fields: each field names a variable",
+                );
+                return None;
+            }
+        },
+        Data::Enum(data) => {
+            cx.error(
+                data.enum_token.span,
+                "SecretContract can only be derived for a struct with named fields",
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            cx.error(
+                data.union_token.span,
+                "SecretContract can only be derived for a struct with named fields",
+            );
+            return None;
+        }
+    };
+    let attrs = attr::contract_attrs(cx, &input.attrs);
+    let prefix = attrs.prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let fields = named
+        .named
+        .iter()
+        .filter_map(|field| {
+            let ident = field.ident.as_ref()?;
+            let attrs = attr::field_attrs(cx, &field.attrs);
+            let env_name = match &attrs.env {
+                Some(env) => env.value(),
+                None => format!("{prefix}{}", screaming_snake_case(&ident.to_string())),
+            };
+            Some(Field {
+                ident,
+                ty: &field.ty,
+                option_inner: option_inner(&field.ty),
+                attrs,
+                env_name,
+            })
+        })
+        .collect();
+    Some(Contract { input, fields })
+}
+
+/// `T` when `ty` is written `Option<T>` (or `core::option::Option<T>`, `std::option::Option<T>`).
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    let last = segments.last()?;
+    let prefix_ok = match segments.len() {
+        1 => true,
+        3 => ["std", "core"].iter().any(|krate| segments[0].ident == krate) && segments[1].ident == "option",
+        _ => false,
+    };
+    if !prefix_ok || last.ident != "Option" {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first() {
+        Some(GenericArgument::Type(inner)) if args.args.len() == 1 => Some(inner),
+        _ => None,
+    }
+}
+
+/// `database_url` and `r#type` become `DATABASE_URL` and `TYPE`.
+fn screaming_snake_case(field: &str) -> String {
+    field.trim_start_matches("r#").to_ascii_uppercase()
+}
+
+/// A span for a field's attribute of the given kind, used when no finer token exists.
+pub(crate) fn kind_span(kind: &FieldKind) -> Span {
+    match kind {
+        FieldKind::Secret { attr, .. } | FieldKind::Config { attr } => *attr,
+    }
+}

@@ -1,0 +1,199 @@
+//! Turns a validated contract into tokens; nothing here can fail.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::DeriveInput;
+use syn::spanned::Spanned;
+
+use crate::ast::{self, Contract, Field, Role};
+use crate::attr::Category;
+use crate::ctxt::Ctxt;
+use crate::{fallback, valid};
+
+/// Expands the derive, or the errors and a stub impl when the contract is malformed.
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let contract = ast::contract(&mut cx, input);
+    if let Some(contract) = &contract {
+        valid::check(&mut cx, contract);
+    }
+    match (cx.check(), contract) {
+        (Ok(()), Some(contract)) => expand(&contract),
+        (Err(errors), _) => {
+            let mut tokens = errors.to_compile_error();
+            tokens.extend(fallback::stub(input));
+            tokens
+        }
+        (Ok(()), None) => unreachable!("a missing model always records an error"),
+    }
+}
+
+fn expand(contract: &Contract<'_>) -> TokenStream {
+    let ident = &contract.input.ident;
+    let name = ident.to_string();
+    let (impl_generics, ty_generics, where_clause) = contract.input.generics.split_for_impl();
+    let vars = contract.fields.iter().map(var_spec);
+    let loads = contract
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| load(index, field));
+    let builds = contract.fields.iter().map(|field| {
+        let ident = field.ident;
+        match field.option_inner {
+            Some(_) => quote!(#ident),
+            None => quote!(#ident: #ident?),
+        }
+    });
+    let methods = contract
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| methods(contract, index, field));
+    let features = contract.feature_groups().into_iter().map(|(feature, members)| {
+        let vis = &contract.input.vis;
+        let method = format_ident!("has_{}", feature);
+        let doc = format!("Whether every secret of feature `{feature}` is loaded.");
+        let probes = members
+            .iter()
+            .map(|field| format_ident!("has_{}", field.ident.to_string().trim_start_matches("r#")));
+        quote! {
+            #[doc = #doc]
+            #vis fn #method(&self) -> bool {
+                true #(&& self.#probes())*
+            }
+        }
+    });
+    let debug_fields = contract.fields.iter().map(|field| {
+        let ident = field.ident;
+        let label = ident.to_string().trim_start_matches("r#").to_owned();
+        match field.role() {
+            Role::Secret(_) => quote!(.field(#label, &::secrets_core::__private::Redacted)),
+            Role::Config => quote!(.field(#label, &self.#ident)),
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
+            fn spec() -> &'static ::secrets_core::ContractSpec {
+                static SPEC: ::secrets_core::ContractSpec =
+                    ::secrets_core::__private::contract(#name, &[#(#vars),*]);
+                &SPEC
+            }
+
+            fn __from_values(
+                __values: &mut ::secrets_core::__private::Values,
+            ) -> ::core::option::Option<Self> {
+                #(#loads)*
+                ::core::option::Option::Some(Self { #(#builds),* })
+            }
+        }
+
+        #[automatically_derived]
+        #[allow(dead_code)]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #(#methods)*
+            #(#features)*
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#name) #(#debug_fields)* .finish()
+            }
+        }
+    }
+}
+
+/// The static description of one field's variable.
+fn var_spec(field: &Field<'_>) -> TokenStream {
+    let env = &field.env_name;
+    let label = field.ident.to_string().trim_start_matches("r#").to_owned();
+    let description = field.description();
+    match field.role() {
+        Role::Secret(category) => {
+            let category = match category {
+                Category::Required => quote!(Required),
+                Category::Billing => quote!(Billing),
+                Category::External => quote!(External),
+                Category::Optional => quote!(Optional),
+            };
+            let feature = option_str(field.attrs.feature.as_ref().map(syn::LitStr::value));
+            let allow_empty = field.attrs.allow_empty;
+            quote! {
+                ::secrets_core::__private::secret_var(
+                    #env, #label, ::secrets_core::Category::#category, #description, #feature, #allow_empty,
+                )
+            }
+        }
+        Role::Config => {
+            let required = field.option_inner.is_none() && field.attrs.default.is_none();
+            let default = option_str(field.attrs.default.as_ref().map(syn::LitStr::value));
+            quote! {
+                ::secrets_core::__private::config_var(#env, #label, #required, #default, #description)
+            }
+        }
+    }
+}
+
+fn option_str(value: Option<String>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// The statement that parses one field from the loaded values.
+fn load(index: usize, field: &Field<'_>) -> TokenStream {
+    let ident = field.ident;
+    let ty = field.value_ty();
+    let method = match field.role() {
+        Role::Secret(_) => quote!(secret),
+        Role::Config => quote!(config),
+    };
+    quote_spanned! {ty.span()=>
+        let #ident = __values.#method::<#ty>(#index);
+    }
+}
+
+/// `has_<field>` and the accessor `<field>`.
+fn methods(contract: &Contract<'_>, index: usize, field: &Field<'_>) -> TokenStream {
+    let vis = &contract.input.vis;
+    let ident = field.ident;
+    let env = &field.env_name;
+    let has = format_ident!("has_{}", ident.to_string().trim_start_matches("r#"));
+    let has_doc = format!("Whether `{env}` was loaded.");
+    match field.option_inner {
+        None => {
+            let ty = field.ty;
+            let doc = format!("The value of `{env}`.");
+            quote! {
+                #[doc = #has_doc]
+                #vis fn #has(&self) -> bool {
+                    true
+                }
+                #[doc = #doc]
+                #vis fn #ident(&self) -> &#ty {
+                    &self.#ident
+                }
+            }
+        }
+        Some(inner) => {
+            let doc = format!("The value of `{env}`, or an error naming it when it is not set.");
+            quote! {
+                #[doc = #has_doc]
+                #vis fn #has(&self) -> bool {
+                    ::core::option::Option::is_some(&self.#ident)
+                }
+                #[doc = #doc]
+                #vis fn #ident(&self) -> ::core::result::Result<&#inner, ::secrets_core::SecretError> {
+                    ::secrets_core::__private::present(
+                        &self.#ident,
+                        <Self as ::secrets_core::SecretContract>::spec(),
+                        #index,
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The stub impl emitted beside errors, so users see only the real mistake.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+/// Implements the trait and `Debug` with bodies that are never run.
+pub(crate) fn stub(input: &DeriveInput) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
+            fn spec() -> &'static ::secrets_core::ContractSpec {
+                ::core::unreachable!()
+            }
+
+            fn __from_values(
+                _: &mut ::secrets_core::__private::Values,
+            ) -> ::core::option::Option<Self> {
+                ::core::unreachable!()
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
+            fn fmt(&self, _: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::unreachable!()
+            }
+        }
+    }
+}
