@@ -182,7 +182,7 @@ fn entry_lines(text: &str) -> Vec<usize> {
 
 /// The 1-based line holding byte `offset`.
 fn line_at(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    bytes[..offset].split(|&byte| byte == b'\n').count()
 }
 
 /// An I/O error's reason, without the OS message's file name duplication.

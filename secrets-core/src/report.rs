@@ -1,6 +1,6 @@
 //! The status report: one line per variable, its state and origin, never its value.
 
-use std::fmt;
+use std::fmt::{self, Write};
 
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
@@ -128,10 +128,10 @@ impl Entry {
         };
         let mut line = format!("{} ({} {kind}): {}", spec.name(), spec.category(), self.state);
         if let Some(origin) = &self.origin {
-            line.push_str(&format!(" (from {origin})"));
+            let _ = write!(line, " (from {origin})");
         }
         if !spec.description().is_empty() {
-            line.push_str(&format!(", {}", spec.description()));
+            let _ = write!(line, ", {}", spec.description());
         }
         line
     }
@@ -235,6 +235,10 @@ impl StatusReport {
     }
 
     /// The report as pretty-printed JSON (`contract`, `ok`, `secrets[]`, `problems[]`, `looked_in[]`).
+    ///
+    /// # Panics
+    ///
+    /// Never: every part of a report is plain strings, booleans and numbers.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }

@@ -90,15 +90,12 @@ fn scrub(message: &str, raw: &str) -> String {
         let longest = (MIN_RUN..=chars.len() - start)
             .take_while(|&len| raw.contains(&chars[start..start + len].iter().collect::<String>()))
             .last();
-        match longest {
-            Some(len) => {
-                out.push_str(MASK);
-                start += len;
-            }
-            None => {
-                out.push(chars[start]);
-                start += 1;
-            }
+        if let Some(len) = longest {
+            out.push_str(MASK);
+            start += len;
+        } else {
+            out.push(chars[start]);
+            start += 1;
         }
     }
     out

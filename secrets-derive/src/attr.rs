@@ -134,6 +134,10 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             }
             None => out.kind = Some(FieldKind::Config { attr: span }),
         }
+        // A bare #[config] or #[secret] has no keys to parse.
+        if matches!(attr.meta, syn::Meta::Path(_)) {
+            continue;
+        }
         let result = if is_secret {
             attr.parse_nested_meta(|meta| secret_key(cx, &meta, &mut out))
         } else {

@@ -40,9 +40,10 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .map(|(index, field)| load(index, field));
     let builds = contract.fields.iter().map(|field| {
         let ident = field.ident;
-        match field.option_inner {
-            Some(_) => quote!(#ident),
-            None => quote!(#ident: #ident?),
+        if field.option_inner.is_some() {
+            quote!(#ident)
+        } else {
+            quote!(#ident: #ident?)
         }
     });
     let methods = contract
@@ -137,9 +138,10 @@ fn var_spec(field: &Field<'_>) -> TokenStream {
 }
 
 fn option_str(value: Option<String>) -> TokenStream {
-    match value {
-        Some(value) => quote!(::core::option::Option::Some(#value)),
-        None => quote!(::core::option::Option::None),
+    if let Some(value) = value {
+        quote!(::core::option::Option::Some(#value))
+    } else {
+        quote!(::core::option::Option::None)
     }
 }
 
