@@ -7,8 +7,9 @@ use crate::spec::{Kind, VarSpec};
 
 /// A contract that does not hold: every problem, one per line, and where values were looked for.
 ///
-/// It carries the full [`StatusReport`]; neither holds a value.
-#[derive(Clone, Debug, thiserror::Error)]
+/// It carries the full [`StatusReport`]; neither holds a value. `Debug` prints the same lines as
+/// `Display`, so `fn main() -> Result<(), ContractError>` shows a readable list.
+#[derive(Clone, thiserror::Error)]
 #[error("{}", .report.failure_text())]
 pub struct ContractError {
     report: StatusReport,
@@ -43,9 +44,16 @@ impl SecretError {
     }
 }
 
+impl fmt::Debug for ContractError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Like `Display`, so `.expect()` on an accessor panics with a readable message.
 impl fmt::Debug for SecretError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretError").field("name", &self.var.name()).finish()
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -101,7 +101,7 @@ pub use exit::{EX_CONFIG, config_error};
 pub use map::MapSource;
 pub use policy::Policy;
 pub use report::{Entry, Level, State, StatusReport};
-pub use secrecy::{ExposeSecret, SecretBox, SecretString};
+pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
 pub use secrets_derive::SecretContract;
 pub use source::{Found, Origin, Source, SourceError};
 pub use spec::{Category, ContractSpec, Kind, VarSpec};

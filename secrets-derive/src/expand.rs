@@ -1,6 +1,6 @@
 //! Turns a validated contract into tokens; nothing here can fail.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
@@ -149,9 +149,10 @@ fn option_str(value: Option<String>) -> TokenStream {
 fn load(index: usize, field: &Field<'_>) -> TokenStream {
     let ident = field.ident;
     let ty = field.value_ty();
+    // The method's own span decides where rustc puts an unmet `SecretValue` bound: the type.
     let method = match field.role() {
-        Role::Secret(_) => quote!(secret),
-        Role::Config => quote!(config),
+        Role::Secret(_) => Ident::new("secret", ty.span()),
+        Role::Config => Ident::new("config", ty.span()),
     };
     quote_spanned! {ty.span()=>
         let #ident = __values.#method::<#ty>(#index);

@@ -1,0 +1,34 @@
+//! Generated code is clean under strict lints in the user's crate.
+#![deny(warnings, missing_docs, unreachable_pub, unused_qualifications, unused_results)]
+#![deny(rust_2018_idioms, unused_lifetimes, single_use_lifetimes, trivial_casts, unused_extern_crates)]
+#![deny(missing_debug_implementations, non_ascii_idents)]
+#![forbid(unsafe_code)]
+
+use secrets_core::{SecretContract, SecretString};
+
+/// The service's contract.
+#[derive(SecretContract)]
+pub struct PublicSecrets {
+    #[secret(required)]
+    database_url: SecretString,
+    #[secret(external)]
+    r#type: Option<SecretString>,
+    #[config(default = "info")]
+    log_level: String,
+}
+
+#[derive(SecretContract)]
+pub(crate) struct CrateSecrets {
+    #[secret(optional, feature = "alerts")]
+    slack_webhook_url: Option<SecretString>,
+}
+
+#[derive(SecretContract)]
+struct PrivateSecrets {
+    #[secret(required, allow_empty)]
+    token: SecretString,
+}
+
+fn main() {
+    let _spec = (PublicSecrets::spec(), CrateSecrets::spec(), PrivateSecrets::spec());
+}

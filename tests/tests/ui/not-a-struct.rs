@@ -1,0 +1,8 @@
+use secrets_core::SecretContract;
+
+#[derive(SecretContract)]
+enum AppSecrets {
+    Database,
+}
+
+fn main() {}
