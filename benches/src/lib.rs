@@ -1,1 +1,50 @@
-//! x
+//! The host environment the benchmarks run in: contract variables plus unrelated ones.
+
+use std::process::Command;
+
+/// Unrelated variables on the benchmark host, as a real host has (PATH, HOME, service settings).
+pub const UNRELATED: usize = 100;
+
+/// The name of the `index`-th contract variable.
+pub fn contract_var(index: usize) -> String {
+    format!("BENCH_SECRET_{index:04}")
+}
+
+/// A deterministic 40-character value for the `index`-th variable.
+pub fn value(index: usize) -> String {
+    let mut state = (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..40)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[(state % 62) as usize])
+        })
+        .collect()
+}
+
+/// The whole environment of a benchmark run for a contract of `n` variables.
+pub fn host_environment(n: usize) -> Vec<(String, String)> {
+    let unrelated = (0..UNRELATED).map(|i| (format!("HOST_SETTING_{i:03}"), value(100_000 + i)));
+    (0..n).map(|i| (contract_var(i), value(i))).chain(unrelated).collect()
+}
+
+/// Runs this executable again with exactly the environment for `n` variables, passing `args`.
+///
+/// Benchmarks cannot set variables in their own process without `unsafe` (edition 2024), and
+/// each size needs its own environment, so the harness re-runs itself once per size.
+///
+/// # Panics
+///
+/// When the executable cannot be found or started.
+pub fn rerun_with_environment(n: usize, marker: &str, args: &[String]) -> bool {
+    let exe = std::env::current_exe().expect("the running benchmark has a path");
+    Command::new(exe)
+        .args(args)
+        .env_clear()
+        .envs(host_environment(n))
+        .env(marker, n.to_string())
+        .status()
+        .expect("the benchmark can start itself")
+        .success()
+}

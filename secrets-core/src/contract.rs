@@ -28,12 +28,12 @@ pub trait SecretContract: Sized {
     }
 
     /// Loads from `source` under [`Policy::startup`].
-    fn load_from(source: &(impl Source + ?Sized)) -> Result<Self, ContractError> {
+    fn load_from(source: &dyn Source) -> Result<Self, ContractError> {
         Self::load_with(source, Policy::startup())
     }
 
     /// Loads from `source` under `policy`; warnings go out as `tracing` events.
-    fn load_with(source: &(impl Source + ?Sized), policy: Policy) -> Result<Self, ContractError> {
+    fn load_with(source: &dyn Source, policy: Policy) -> Result<Self, ContractError> {
         load::load(source, policy)
     }
 
@@ -53,7 +53,7 @@ pub trait SecretContract: Sized {
     }
 
     /// The status of every variable in `source` under [`Policy::startup`].
-    fn status_from(source: &(impl Source + ?Sized)) -> StatusReport {
+    fn status_from(source: &dyn Source) -> StatusReport {
         load::evaluate::<Self>(source, Policy::startup()).0
     }
 
@@ -63,7 +63,7 @@ pub trait SecretContract: Sized {
     }
 
     /// Checks `source` against `policy` without keeping any value.
-    fn validate_from(source: &(impl Source + ?Sized), policy: Policy) -> Result<StatusReport, ContractError> {
+    fn validate_from(source: &dyn Source, policy: Policy) -> Result<StatusReport, ContractError> {
         load::validate::<Self>(source, policy)
     }
 

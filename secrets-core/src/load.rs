@@ -10,7 +10,7 @@ use crate::error::ContractError;
 use crate::policy::Policy;
 use crate::report::{Entry, Level, State, StatusReport};
 use crate::source::{Found, Origin, Source, SourceError};
-use crate::spec::VarSpec;
+use crate::spec::{ContractSpec, VarSpec};
 use crate::value::{ParseError, SecretValue};
 
 /// Values longer than this are refused: no secret or setting is a megabyte long.
@@ -60,22 +60,23 @@ impl Values {
 }
 
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
-pub(crate) fn evaluate<C: SecretContract>(
-    source: &(impl Source + ?Sized),
+pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -> (StatusReport, Option<C>) {
+    let mut contract = None;
+    let report = evaluate_spec(C::spec(), source, policy, &mut |values| contract = C::__from_values(values));
+    (report, contract)
+}
+
+/// The non-generic body of [`evaluate`], compiled once here rather than in every user's crate.
+fn evaluate_spec(
+    spec: &'static ContractSpec,
+    source: &dyn Source,
     policy: Policy,
-) -> (StatusReport, Option<C>) {
-    let spec = C::spec();
+    build: &mut dyn FnMut(&mut Values),
+) -> StatusReport {
     let names: Vec<&str> = spec.vars().iter().map(VarSpec::name).collect();
     let found = source.lookup_all(&names);
-    let mut values = Values {
-        slots: spec
-            .vars()
-            .iter()
-            .zip(found)
-            .map(|(var, found)| classify(var, found))
-            .collect(),
-    };
-    let contract = C::__from_values(&mut values);
+    let mut values = Values { slots: spec.vars().iter().zip(found).map(|(var, found)| classify(var, found)).collect() };
+    build(&mut values);
     let entries = spec
         .vars()
         .iter()
@@ -85,33 +86,28 @@ pub(crate) fn evaluate<C: SecretContract>(
             Entry::new(var, slot.state, slot.origin, level)
         })
         .collect();
-    let report = StatusReport::new(spec.name(), entries, source.problems(), source.describe());
-    (report, contract)
+    StatusReport::new(spec.name(), entries, source.problems(), source.describe())
 }
 
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
-pub(crate) fn load<C: SecretContract>(source: &(impl Source + ?Sized), policy: Policy) -> Result<C, ContractError> {
-    let (report, contract) = evaluate::<C>(source, policy);
-    match contract {
-        Some(contract) if report.is_ok() || !policy.is_hard_fail() => {
-            emit_events(&report);
+pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
+    match evaluate::<C>(source, policy) {
+        (report, Some(contract)) => {
+            emit_events(&accept(report, policy)?);
             Ok(contract)
         }
-        _ => Err(ContractError::new(report)),
+        (report, None) => Err(ContractError::new(report)),
     }
 }
 
 /// Judges a contract without keeping its values.
-pub(crate) fn validate<C: SecretContract>(
-    source: &(impl Source + ?Sized),
-    policy: Policy,
-) -> Result<StatusReport, ContractError> {
-    let (report, _) = evaluate::<C>(source, policy);
-    if report.is_ok() || !policy.is_hard_fail() {
-        Ok(report)
-    } else {
-        Err(ContractError::new(report))
-    }
+pub(crate) fn validate<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<StatusReport, ContractError> {
+    accept(evaluate::<C>(source, policy).0, policy)
+}
+
+/// The report when the policy holds or does not fail hard.
+fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, ContractError> {
+    if report.is_ok() || !policy.is_hard_fail() { Ok(report) } else { Err(ContractError::new(report)) }
 }
 
 fn emit_events(report: &StatusReport) {

@@ -38,14 +38,9 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(index, field)| load(index, field));
-    let builds = contract.fields.iter().map(|field| {
-        let ident = field.ident;
-        if field.option_inner.is_some() {
-            quote!(#ident)
-        } else {
-            quote!(#ident: #ident?)
-        }
-    });
+    let required: Vec<&Ident> =
+        contract.fields.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
+    let fields = contract.fields.iter().map(|field| field.ident);
     let methods = contract
         .fields
         .iter()
@@ -60,6 +55,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             .map(|field| format_ident!("has_{}", field.ident.to_string().trim_start_matches("r#")));
         quote! {
             #[doc = #doc]
+            #[inline]
             #vis fn #method(&self) -> bool {
                 true #(&& self.#probes())*
             }
@@ -86,7 +82,12 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
                 __values: &mut ::secrets_core::__private::Values,
             ) -> ::core::option::Option<Self> {
                 #(#loads)*
-                ::core::option::Option::Some(Self { #(#builds),* })
+                // One match over every non-`Option` field: a chain of `?` would make each early
+                // return drop a different set of values, and code size grow with the square of N.
+                match (#(#required,)*) {
+                    (#(::core::option::Option::Some(#required),)*) => ::core::option::Option::Some(Self { #(#fields),* }),
+                    _ => ::core::option::Option::None,
+                }
             }
         }
 
@@ -172,10 +173,12 @@ fn methods(contract: &Contract<'_>, index: usize, field: &Field<'_>) -> TokenStr
             let doc = format!("The value of `{env}`.");
             quote! {
                 #[doc = #has_doc]
+                #[inline]
                 #vis fn #has(&self) -> bool {
                     true
                 }
                 #[doc = #doc]
+                #[inline]
                 #vis fn #ident(&self) -> &#ty {
                     &self.#ident
                 }
@@ -185,10 +188,12 @@ fn methods(contract: &Contract<'_>, index: usize, field: &Field<'_>) -> TokenStr
             let doc = format!("The value of `{env}`, or an error naming it when it is not set.");
             quote! {
                 #[doc = #has_doc]
+                #[inline]
                 #vis fn #has(&self) -> bool {
                     ::core::option::Option::is_some(&self.#ident)
                 }
                 #[doc = #doc]
+                #[inline]
                 #vis fn #ident(&self) -> ::core::result::Result<&#inner, ::secrets_core::SecretError> {
                     ::secrets_core::__private::present(
                         &self.#ident,

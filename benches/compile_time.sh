@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Compile time users pay: rebuild a crate holding a generated N-field contract (default 100)
+# against the hand-written equivalent. Dependencies are built first; then each crate's source
+# is touched and rebuilt RUNS times (default 5) per profile, and the median is reported.
+#
+#   bash benches/compile_time.sh            # N=100, 5 runs, dev and release
+#   FIELDS=10 RUNS=3 bash benches/compile_time.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+fields=${FIELDS:-100}
+runs=${RUNS:-5}
+work="$root/target/compile-time"
+mkdir -p "$work"
+
+# A crate named $1 whose src/lib.rs is read from stdin, depending on secrets-core only.
+make_crate() {
+  local dir="$work/$1"
+  mkdir -p "$dir/src"
+  cat > "$dir/Cargo.toml" <<TOML
+[package]
+name = "$1"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+secrets-core = { path = "$root/secrets-core" }
+
+[workspace]
+TOML
+  cp "$root/Cargo.lock" "$dir/Cargo.lock"
+  cat > "$dir/src/lib.rs"
+}
+
+{
+  echo "//! A generated contract of $fields required secrets."
+  echo "use secrets_core::{ContractError, SecretContract, SecretString};"
+  echo "#[derive(SecretContract)]"
+  echo "#[contract(prefix = \"BENCH_\")]"
+  echo "pub struct Derived {"
+  for ((i = 0; i < fields; i++)); do
+    printf '    #[secret(required)]\n    secret_%04d: SecretString,\n' "$i"
+  done
+  echo "}"
+  echo "/// Loads the contract, so the load path is compiled here as in a program."
+  echo "pub fn load() -> Result<Derived, ContractError> { Derived::load() }"
+} | make_crate derived_contract
+
+{
+  echo "//! The hand-written equivalent: read every variable, list all missing ones, redact Debug."
+  echo "use secrets_core::SecretString;"
+  echo "pub struct Hand {"
+  for ((i = 0; i < fields; i++)); do printf '    pub secret_%04d: SecretString,\n' "$i"; done
+  echo "}"
+  echo "fn read(name: &'static str, missing: &mut Vec<&'static str>) -> Option<SecretString> {"
+  echo "    match std::env::var(name) {"
+  echo "        Ok(value) if !value.trim().is_empty() => Some(SecretString::from(value)),"
+  echo "        _ => { missing.push(name); None }"
+  echo "    }"
+  echo "}"
+  echo "impl Hand {"
+  echo "    /// Loads every variable or returns the names of all missing ones."
+  echo "    pub fn load() -> Result<Self, Vec<&'static str>> {"
+  echo "        let mut missing = Vec::new();"
+  for ((i = 0; i < fields; i++)); do
+    printf '        let secret_%04d = read("BENCH_SECRET_%04d", &mut missing);\n' "$i" "$i"
+  done
+  echo "        if !missing.is_empty() { return Err(missing); }"
+  echo "        Ok(Self {"
+  for ((i = 0; i < fields; i++)); do printf '            secret_%04d: secret_%04d.unwrap(),\n' "$i" "$i"; done
+  echo "        })"
+  echo "    }"
+  echo "}"
+  echo "impl std::fmt::Debug for Hand {"
+  echo "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {"
+  echo "        f.debug_struct(\"Hand\")"
+  for ((i = 0; i < fields; i++)); do printf '            .field("secret_%04d", &"[REDACTED]")\n' "$i"; done
+  echo "            .finish()"
+  echo "    }"
+  echo "}"
+} | make_crate hand_written
+
+export CARGO_TARGET_DIR="$work/target"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+declare -A result
+for profile in dev release; do
+  for crate in derived_contract hand_written; do
+    manifest="$work/$crate/Cargo.toml"
+    cargo build --quiet --offline --profile "$profile" --manifest-path "$manifest"
+    times=()
+    for ((run = 0; run < runs; run++)); do
+      touch "$work/$crate/src/lib.rs"
+      start=$(date +%s.%N)
+      cargo build --quiet --offline --profile "$profile" --manifest-path "$manifest"
+      end=$(date +%s.%N)
+      times+=("$(awk "BEGIN { print $end - $start }")")
+    done
+    result[$profile.$crate]=$(printf '%s\n' "${times[@]}" | median)
+    printf '%-8s %-17s median %.2fs of: %s\n' "$profile" "$crate" "${result[$profile.$crate]}" "${times[*]}"
+  done
+  printf '%-8s ratio derived / hand-written: %.2fx\n' "$profile" \
+    "$(awk "BEGIN { print ${result[$profile.derived_contract]} / ${result[$profile.hand_written]} }")"
+done

@@ -1,0 +1,69 @@
+//! An HTTP service that checks its contract before it opens a port.
+//!
+//! A missing required secret stops it with exit 78 before binding; billing and external gaps
+//! are logged as warnings. Once up it serves `GET /healthz` and `GET /secrets/status`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use secrets_core::{SecretContract, SecretString};
+
+#[derive(SecretContract)]
+struct ServiceSecrets {
+    /// Postgres connection string
+    #[secret(required)]
+    database_url: SecretString,
+    /// Key that signs session cookies
+    #[secret(required)]
+    session_key: SecretString,
+    /// OpenAI API (spends money)
+    #[secret(billing, feature = "summaries")]
+    openai_api_key: Option<SecretString>,
+    /// Error reporting
+    #[secret(external)]
+    sentry_dsn: Option<SecretString>,
+    /// Address to listen on
+    #[config(env = "BIND_ADDR", default = "127.0.0.1:8080")]
+    bind_addr: SocketAddr,
+}
+
+/// What the handlers share: the status report rendered at startup.
+struct AppState {
+    status_json: String,
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+
+    // Startup validation comes first: nothing is bound until the contract holds.
+    let secrets = ServiceSecrets::load_or_exit();
+    if !secrets.has_summaries() {
+        tracing::info!("summaries are off: OPENAI_API_KEY is not set");
+    }
+    let state = Arc::new(AppState { status_json: ServiceSecrets::status().to_json() });
+
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/secrets/status", get(status))
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind(secrets.bind_addr()).await?;
+    println!("listening on {}", listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn status(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], state.status_json.clone())
+}
+
+async fn shutdown_signal() {
+    // If the handler cannot be installed the service simply runs until it is killed.
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}

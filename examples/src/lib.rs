@@ -1,0 +1,1 @@
+//! Example programs for `secrets-core`: `quickstart`, `service` and `ops_script` in `src/bin/`.
