@@ -8,8 +8,8 @@ use envconfig::Envconfig;
 use secrets_benches::{contract_var, rerun_with_environment};
 use secrets_core::{EnvSource, SecretContract, SecretString};
 
-// The fields are loaded and never read: only the loading is measured.
-#[allow(dead_code)]
+// The fields are loaded and never read (only loading is measured); their names are generated.
+#[allow(dead_code, clippy::struct_field_names)]
 mod contracts {
     use envconfig::Envconfig;
     use secrets_core::{SecretContract, SecretString};
@@ -37,14 +37,24 @@ fn hand_written(names: &[String]) -> Result<Vec<SecretString>, Vec<&str>> {
 /// Benchmarks the derived contract `D` and, where given, `envconfig` against the hand-written loop.
 fn bench_size<D: SecretContract>(c: &mut Criterion, n: usize, envconfig: Option<fn() -> bool>) {
     let names: Vec<String> = (0..n).map(contract_var).collect();
-    assert_eq!(hand_written(&names).map(|v| v.len()).ok(), Some(n), "the environment is not set up");
+    assert_eq!(
+        hand_written(&names).map(|v| v.len()).ok(),
+        Some(n),
+        "the environment is not set up"
+    );
     assert!(D::load_from(&EnvSource).is_ok());
     let mut group = c.benchmark_group("load");
-    group.bench_function(BenchmarkId::new("hand_written", n), |b| b.iter(|| black_box(hand_written(&names))));
-    group.bench_function(BenchmarkId::new("secrets_core", n), |b| b.iter(|| black_box(D::load_from(&EnvSource))));
+    group.bench_function(BenchmarkId::new("hand_written", n), |b| {
+        b.iter(|| black_box(hand_written(&names)));
+    });
+    group.bench_function(BenchmarkId::new("secrets_core", n), |b| {
+        b.iter(|| black_box(D::load_from(&EnvSource)));
+    });
     if let Some(envconfig) = envconfig {
         assert!(envconfig());
-        group.bench_function(BenchmarkId::new("envconfig", n), |b| b.iter(|| black_box(envconfig())));
+        group.bench_function(BenchmarkId::new("envconfig", n), |b| {
+            b.iter(|| black_box(envconfig()));
+        });
     }
     group.finish();
 }

@@ -39,10 +39,16 @@ pub fn host_environment(n: usize) -> Vec<(String, String)> {
 /// When the executable cannot be found or started.
 pub fn rerun_with_environment(n: usize, marker: &str, args: &[String]) -> bool {
     let exe = std::env::current_exe().expect("the running benchmark has a path");
-    Command::new(exe)
+    // target/release/deps/load-…: reports go to target/criterion, as without the re-run.
+    let reports = std::env::var_os("CRITERION_HOME").map_or_else(
+        || exe.ancestors().nth(3).expect("under target/").join("criterion"),
+        Into::into,
+    );
+    Command::new(&exe)
         .args(args)
         .env_clear()
         .envs(host_environment(n))
+        .env("CRITERION_HOME", reports)
         .env(marker, n.to_string())
         .status()
         .expect("the benchmark can start itself")

@@ -6,7 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-const CANARIES: [&str; 4] = ["Xq7ZkP9wRm2Tb4Vn", "Hj3Lc8NfGt6Ys1Dp", "Wr5Mx2Qz9Kb7Fv4J", "Nt8Gd3Hs6Pc1Lx9R"];
+const CANARIES: [&str; 4] = [
+    "Xq7ZkP9wRm2Tb4Vn",
+    "Hj3Lc8NfGt6Ys1Dp",
+    "Wr5Mx2Qz9Kb7Fv4J",
+    "Nt8Gd3Hs6Pc1Lx9R",
+];
 
 fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("demo")
@@ -46,11 +51,20 @@ fn assert_no_canary(surface: &str, text: &str) {
 fn quickstart_reads_the_demo_dotenv() {
     let (output, stdout, stderr) = run("quickstart", &demo_dir(), &[]);
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("✅ DATABASE_URL: configured (REQ) from .env:2"), "{stdout}");
-    assert!(stdout.contains("⚠️ OPENAI_API_KEY: missing (BILLING) OpenAI API (spends money)"), "{stdout}");
+    assert!(
+        stdout.contains("✅ DATABASE_URL: configured (REQ) from .env:2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("⚠️ OPENAI_API_KEY: missing (BILLING) OpenAI API (spends money)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("OpenAI features: off"));
     assert!(stdout.contains("FATAL: AppSecrets: 2 problems"));
-    assert!(stderr.contains("WARN") && stderr.contains("OPENAI_API_KEY (billing secret): missing"), "{stderr}");
+    assert!(
+        stderr.contains("WARN") && stderr.contains("OPENAI_API_KEY (billing secret): missing"),
+        "{stderr}"
+    );
     assert!(!stdout.contains("demo-password") && !stderr.contains("demo-password"));
 }
 
@@ -63,15 +77,28 @@ fn quickstart_finds_the_dotenv_from_a_subdirectory() {
     std::fs::create_dir_all(&scripts).unwrap();
     let (output, stdout, _) = run("quickstart", &scripts, &[]);
     assert!(output.status.success());
-    assert!(stdout.contains(&format!("looked in: process environment, {}", app.join(".env").display())), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "looked in: process environment, {}",
+            app.join(".env").display()
+        )),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn the_environment_wins_over_the_dotenv_and_is_never_shown() {
-    let vars = [("DATABASE_URL", CANARIES[0]), ("OPENAI_API_KEY", CANARIES[1]), ("SLACK_WEBHOOK_URL", CANARIES[2])];
+    let vars = [
+        ("DATABASE_URL", CANARIES[0]),
+        ("OPENAI_API_KEY", CANARIES[1]),
+        ("SLACK_WEBHOOK_URL", CANARIES[2]),
+    ];
     let (output, stdout, stderr) = run("quickstart", &demo_dir(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("✅ DATABASE_URL: configured (REQ) from env"), "{stdout}");
+    assert!(
+        stdout.contains("✅ DATABASE_URL: configured (REQ) from env"),
+        "{stdout}"
+    );
     assert!(stdout.contains("OpenAI features: on"));
     assert_no_canary("quickstart stdout", &stdout);
     assert_no_canary("quickstart stderr", &stderr);
@@ -104,7 +131,10 @@ fn a_non_utf8_variable_is_named_not_shown() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(78));
-    assert!(stderr.contains("REDIS_URL (required secret): unreadable: not valid UTF-8 (from env)"), "{stderr}");
+    assert!(
+        stderr.contains("REDIS_URL (required secret): unreadable: not valid UTF-8 (from env)"),
+        "{stderr}"
+    );
     assert_no_canary("quickstart stderr", &stderr);
 }
 
@@ -118,10 +148,17 @@ fn ops_script_requires_its_billing_secret() {
     assert!(stderr.contains("OPENAI_API_KEY (billing secret): missing, OpenAI API, billed per embedding"));
     assert_no_canary("ops_script stderr", &stderr);
 
-    let vars = [("DATABASE_URL", CANARIES[0]), ("OPENAI_API_KEY", CANARIES[1]), ("BATCH_SIZE", "25")];
+    let vars = [
+        ("DATABASE_URL", CANARIES[0]),
+        ("OPENAI_API_KEY", CANARIES[1]),
+        ("BATCH_SIZE", "25"),
+    ];
     let (output, stdout, stderr) = run("ops_script", empty.path(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert_eq!(stdout, "re-embedding documents in batches of 25 with a 16-character API key\n");
+    assert_eq!(
+        stdout,
+        "re-embedding documents in batches of 25 with a 16-character API key\n"
+    );
 }
 
 #[test]
@@ -147,7 +184,10 @@ fn service_with_a_missing_secret_exits_78_before_binding() {
     let (output, stdout, stderr) = run("service", empty.path(), &vars);
     assert_eq!(output.status.code(), Some(78));
     assert!(!stdout.contains("listening"), "the service bound a port: {stdout}");
-    assert!(stderr.contains("FATAL: ServiceSecrets: 1 problem\n  DATABASE_URL (required secret): missing"), "{stderr}");
+    assert!(
+        stderr.contains("FATAL: ServiceSecrets: 1 problem\n  DATABASE_URL (required secret): missing"),
+        "{stderr}"
+    );
     assert_no_canary("service stderr", &stderr);
 }
 
@@ -164,7 +204,11 @@ impl Drop for Running {
 fn get(addr: &str, path: &str) -> (String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
@@ -174,14 +218,26 @@ fn get(addr: &str, path: &str) -> (String, String) {
 #[test]
 fn service_serves_health_and_a_value_free_status() {
     let empty = tempfile::tempdir().unwrap();
-    let vars = [("DATABASE_URL", CANARIES[0]), ("SESSION_KEY", CANARIES[1]), ("BIND_ADDR", "127.0.0.1:0")];
-    let mut child = program("service", empty.path(), &vars).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let vars = [
+        ("DATABASE_URL", CANARIES[0]),
+        ("SESSION_KEY", CANARIES[1]),
+        ("BIND_ADDR", "127.0.0.1:0"),
+    ];
+    let mut child = program("service", empty.path(), &vars)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stdout = child.stdout.take().unwrap();
     let stderr = child.stderr.take().unwrap();
     let _running = Running(child);
     let mut first = String::new();
     BufReader::new(stdout).read_line(&mut first).unwrap();
-    let addr = first.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("no address in {first:?}")).to_owned();
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
 
     assert_eq!(get(&addr, "/healthz"), ("HTTP/1.1 200 OK".to_owned(), "ok".to_owned()));
     let (status_line, body) = get(&addr, "/secrets/status");
@@ -189,8 +245,22 @@ fn service_serves_health_and_a_value_free_status() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["contract"], "ServiceSecrets");
     assert_eq!(json["ok"], true);
-    let names: Vec<&str> = json["secrets"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["DATABASE_URL", "SESSION_KEY", "OPENAI_API_KEY", "SENTRY_DSN", "BIND_ADDR"]);
+    let names: Vec<&str> = json["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "DATABASE_URL",
+            "SESSION_KEY",
+            "OPENAI_API_KEY",
+            "SENTRY_DSN",
+            "BIND_ADDR"
+        ]
+    );
     assert_eq!(json["secrets"][2]["level"], "warning");
     assert_no_canary("status JSON", &body);
 
@@ -198,8 +268,14 @@ fn service_serves_health_and_a_value_free_status() {
     let mut warnings = String::new();
     let mut reader = BufReader::new(stderr);
     while !warnings.contains("SENTRY_DSN") {
-        assert!(reader.read_line(&mut warnings).unwrap() > 0, "stderr ended early: {warnings}");
+        assert!(
+            reader.read_line(&mut warnings).unwrap() > 0,
+            "stderr ended early: {warnings}"
+        );
     }
-    assert!(warnings.contains("WARN") && warnings.contains("OPENAI_API_KEY (billing secret): missing"), "{warnings}");
+    assert!(
+        warnings.contains("WARN") && warnings.contains("OPENAI_API_KEY (billing secret): missing"),
+        "{warnings}"
+    );
     assert_no_canary("service logs", &warnings);
 }

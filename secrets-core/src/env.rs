@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::source::{Found, Origin, Source, SourceError};
 
@@ -34,10 +35,14 @@ impl Source for EnvSource {
         if names.len() < SNAPSHOT_FROM {
             return names.iter().map(|name| self.lookup(name)).collect();
         }
-        let wanted: HashMap<&str, usize> = names.iter().enumerate().map(|(index, name)| (*name, index)).collect();
+        let wanted: HashMap<&[u8], usize, BuildHasherDefault<Fnv>> = names
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (name.as_bytes(), index))
+            .collect();
         let mut values: Vec<Option<OsString>> = vec![None; names.len()];
         for (key, value) in std::env::vars_os() {
-            if let Some(&index) = key.to_str().and_then(|key| wanted.get(key)) {
+            if let Some(&index) = wanted.get(key.as_encoded_bytes()) {
                 values[index] = Some(value);
             }
         }
@@ -50,5 +55,23 @@ impl Source for EnvSource {
 
     fn describe(&self) -> Vec<String> {
         vec!["process environment".to_owned()]
+    }
+}
+
+/// FNV-1a: variable names are short and not attacker-chosen, so a fast hash beats SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }

@@ -116,8 +116,12 @@ pub mod __private {
     use crate::{Category, ContractSpec, SecretError, VarSpec};
 
     /// The spec of a contract.
-    pub const fn contract(name: &'static str, vars: &'static [VarSpec]) -> ContractSpec {
-        ContractSpec::new(name, vars)
+    pub const fn contract(
+        name: &'static str,
+        vars: &'static [VarSpec],
+        names: &'static [&'static str],
+    ) -> ContractSpec {
+        ContractSpec::new(name, vars, names)
     }
 
     /// The spec of a `#[secret]` field.

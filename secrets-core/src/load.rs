@@ -17,20 +17,37 @@ use crate::value::{ParseError, SecretValue};
 const MAX_VALUE_LEN: usize = 1024 * 1024;
 
 /// The looked-up values of a contract, handed to the generated constructor.
+///
+/// Each value is checked when the constructor takes it, so a load where everything is in
+/// order costs no more than the lookups themselves.
 pub struct Values {
+    vars: &'static [VarSpec],
     slots: Vec<Slot>,
+    /// Values that were present but refused (empty, NUL, too long) or did not parse.
+    refused: Vec<(usize, State)>,
 }
 
-struct Slot {
-    raw: Option<SecretString>,
-    state: State,
-    origin: Option<Origin>,
+/// One variable's lookup; the value is `None` once the constructor took it.
+enum Slot {
+    Found(Option<SecretString>, Origin),
+    Missing,
+    Failed(SourceError),
+}
+
+impl From<Result<Option<Found>, SourceError>> for Slot {
+    fn from(lookup: Result<Option<Found>, SourceError>) -> Self {
+        match lookup {
+            Ok(Some(Found { value, origin })) => Self::Found(Some(value), origin),
+            Ok(None) => Self::Missing,
+            Err(error) => Self::Failed(error),
+        }
+    }
 }
 
 impl Values {
     /// Takes and parses the secret at `index`; `None` when missing or invalid (recorded).
     pub fn secret<T: SecretValue>(&mut self, index: usize) -> Option<T> {
-        let raw = self.slots[index].raw.take()?;
+        let raw = self.take(index)?;
         self.record(index, T::from_secret(raw))
     }
 
@@ -40,7 +57,7 @@ impl Values {
         T: FromStr,
         T::Err: Display,
     {
-        let raw = self.slots[index].raw.take()?;
+        let raw = self.take(index)?;
         let parsed = raw
             .expose_secret()
             .parse::<T>()
@@ -48,55 +65,147 @@ impl Values {
         self.record(index, parsed)
     }
 
-    fn record<T>(&mut self, index: usize, parsed: Result<T, ParseError>) -> Option<T> {
-        parsed
-            .map_err(|error| {
-                self.slots[index].state = State::Invalid {
-                    reason: error.reason().to_owned(),
+    /// The raw value at `index` if it is usable, a config default if it is missing, else `None`.
+    fn take(&mut self, index: usize) -> Option<SecretString> {
+        let var = &self.vars[index];
+        let slot = &mut self.slots[index];
+        match slot {
+            Slot::Found(value, origin) => {
+                let value = value.take()?;
+                match refusal(var, value.expose_secret(), origin) {
+                    Some(state) => {
+                        self.refused.push((index, state));
+                        None
+                    }
+                    None => Some(value),
                 }
-            })
-            .ok()
+            }
+            Slot::Missing => {
+                let default = var.default()?;
+                *slot = Slot::Found(None, Origin::Default);
+                Some(SecretString::from(default))
+            }
+            Slot::Failed(_) => None,
+        }
     }
+
+    fn record<T>(&mut self, index: usize, parsed: Result<T, ParseError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.refused.push((
+                    index,
+                    State::Invalid {
+                        reason: error.reason().to_owned(),
+                    },
+                ));
+                None
+            }
+        }
+    }
+
+    /// Whether every variable is fine under `policy`, judged without building a report.
+    fn all_ok(&self, policy: Policy) -> bool {
+        self.refused.is_empty()
+            && self.vars.iter().zip(&self.slots).all(|(var, slot)| match slot {
+                Slot::Found(..) => true,
+                Slot::Missing => policy.level(var.category(), &State::Missing) == Level::Ok,
+                Slot::Failed(_) => false,
+            })
+    }
+
+    /// The report entry of every variable.
+    fn into_entries(self, policy: Policy) -> Vec<Entry> {
+        let mut refused = self.refused;
+        self.vars
+            .iter()
+            .zip(self.slots)
+            .enumerate()
+            .map(|(index, (var, slot))| {
+                let (state, origin) = match slot {
+                    Slot::Found(_, origin) => (State::Configured, Some(origin)),
+                    Slot::Missing => (State::Missing, None),
+                    Slot::Failed(error) => (
+                        State::Unreadable {
+                            reason: unreadable_reason(&error),
+                        },
+                        origin_of(error),
+                    ),
+                };
+                let state = match refused.iter().position(|(at, _)| *at == index) {
+                    Some(position) => refused.swap_remove(position).1,
+                    None => state,
+                };
+                let level = policy.level(var.category(), &state);
+                Entry::new(var, state, origin, level)
+            })
+            .collect()
+    }
+}
+
+/// Why a present value is not usable, if it is not.
+fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
+    // Most values start with a visible ASCII character, which settles "blank" without a trim.
+    let blank = !text.as_bytes().first().is_some_and(u8::is_ascii_graphic) && text.trim().is_empty();
+    if blank && !var.allow_empty() {
+        Some(State::Empty)
+    } else if text.len() > MAX_VALUE_LEN {
+        Some(State::Invalid {
+            reason: format!("longer than {MAX_VALUE_LEN} bytes"),
+        })
+    } else if *origin != Origin::Env && text.contains('\0') {
+        // The process environment cannot hold a NUL (its values are C strings); other sources can.
+        Some(State::Invalid {
+            reason: "contains a NUL byte".to_owned(),
+        })
+    } else {
+        None
+    }
+}
+
+/// Looks up every variable and runs the generated constructor (`build`); not generic, so it is
+/// compiled once here rather than in every user's crate.
+fn run(spec: &'static ContractSpec, source: &dyn Source, build: &mut dyn FnMut(&mut Values)) -> Values {
+    let slots = source.lookup_all(spec.names()).into_iter().map(Slot::from).collect();
+    let mut values = Values {
+        vars: spec.vars(),
+        slots,
+        refused: Vec::new(),
+    };
+    build(&mut values);
+    values
+}
+
+fn report(spec: &'static ContractSpec, values: Values, source: &dyn Source, policy: Policy) -> StatusReport {
+    StatusReport::new(
+        spec.name(),
+        values.into_entries(policy),
+        source.problems(),
+        source.describe(),
+    )
 }
 
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
 pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -> (StatusReport, Option<C>) {
     let mut contract = None;
-    let report = evaluate_spec(C::spec(), source, policy, &mut |values| contract = C::__from_values(values));
-    (report, contract)
-}
-
-/// The non-generic body of [`evaluate`], compiled once here rather than in every user's crate.
-fn evaluate_spec(
-    spec: &'static ContractSpec,
-    source: &dyn Source,
-    policy: Policy,
-    build: &mut dyn FnMut(&mut Values),
-) -> StatusReport {
-    let names: Vec<&str> = spec.vars().iter().map(VarSpec::name).collect();
-    let found = source.lookup_all(&names);
-    let mut values = Values { slots: spec.vars().iter().zip(found).map(|(var, found)| classify(var, found)).collect() };
-    build(&mut values);
-    let entries = spec
-        .vars()
-        .iter()
-        .zip(values.slots)
-        .map(|(var, slot)| {
-            let level = policy.level(var.category(), &slot.state);
-            Entry::new(var, slot.state, slot.origin, level)
-        })
-        .collect();
-    StatusReport::new(spec.name(), entries, source.problems(), source.describe())
+    let values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
+    (report(C::spec(), values, source, policy), contract)
 }
 
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
-    match evaluate::<C>(source, policy) {
-        (report, Some(contract)) => {
+    let mut contract = None;
+    let values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
+    if let Some(contract) = contract.take_if(|_| values.all_ok(policy) && source.problems().is_empty()) {
+        return Ok(contract);
+    }
+    let report = report(C::spec(), values, source, policy);
+    match contract {
+        Some(contract) => {
             emit_events(&accept(report, policy)?);
             Ok(contract)
         }
-        (report, None) => Err(ContractError::new(report)),
+        None => Err(ContractError::new(report)),
     }
 }
 
@@ -107,7 +216,11 @@ pub(crate) fn validate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 
 /// The report when the policy holds or does not fail hard.
 fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, ContractError> {
-    if report.is_ok() || !policy.is_hard_fail() { Ok(report) } else { Err(ContractError::new(report)) }
+    if report.is_ok() || !policy.is_hard_fail() {
+        Ok(report)
+    } else {
+        Err(ContractError::new(report))
+    }
 }
 
 fn emit_events(report: &StatusReport) {
@@ -135,62 +248,6 @@ fn emit_events(report: &StatusReport) {
     }
     for problem in report.source_problems() {
         tracing::error!(contract = report.contract(), "{problem}");
-    }
-}
-
-/// Turns one lookup into a slot: present, missing, empty, defaulted or unreadable.
-fn classify(var: &'static VarSpec, found: Result<Option<Found>, SourceError>) -> Slot {
-    let found = match found {
-        Ok(found) => found,
-        Err(error) => {
-            return Slot {
-                raw: None,
-                state: State::Unreadable {
-                    reason: unreadable_reason(&error),
-                },
-                origin: origin_of(error),
-            };
-        }
-    };
-    let Some(Found { value, origin }) = found else {
-        return match var.default() {
-            Some(default) => Slot {
-                raw: Some(SecretString::from(default)),
-                state: State::Configured,
-                origin: Some(Origin::Default),
-            },
-            None => Slot {
-                raw: None,
-                state: State::Missing,
-                origin: None,
-            },
-        };
-    };
-    let text = value.expose_secret();
-    let refused = if text.trim().is_empty() && !var.allow_empty() {
-        Some(State::Empty)
-    } else if text.len() > MAX_VALUE_LEN {
-        Some(State::Invalid {
-            reason: format!("longer than {MAX_VALUE_LEN} bytes"),
-        })
-    } else if text.contains('\0') {
-        Some(State::Invalid {
-            reason: "contains a NUL byte".to_owned(),
-        })
-    } else {
-        None
-    };
-    match refused {
-        Some(state) => Slot {
-            raw: None,
-            state,
-            origin: Some(origin),
-        },
-        None => Slot {
-            raw: Some(value),
-            state: State::Configured,
-            origin: Some(origin),
-        },
     }
 }
 

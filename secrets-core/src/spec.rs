@@ -168,11 +168,12 @@ impl VarSpec {
 pub struct ContractSpec {
     name: &'static str,
     vars: &'static [VarSpec],
+    names: &'static [&'static str],
 }
 
 impl ContractSpec {
-    pub(crate) const fn new(name: &'static str, vars: &'static [VarSpec]) -> Self {
-        Self { name, vars }
+    pub(crate) const fn new(name: &'static str, vars: &'static [VarSpec], names: &'static [&'static str]) -> Self {
+        Self { name, vars, names }
     }
 
     /// The contract struct's name.
@@ -183,5 +184,10 @@ impl ContractSpec {
     /// Every variable, in declaration order.
     pub fn vars(&self) -> &'static [VarSpec] {
         self.vars
+    }
+
+    /// Every variable name, in declaration order (what sources are asked for).
+    pub fn names(&self) -> &'static [&'static str] {
+        self.names
     }
 }

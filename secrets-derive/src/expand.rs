@@ -33,13 +33,18 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let name = ident.to_string();
     let (impl_generics, ty_generics, where_clause) = contract.input.generics.split_for_impl();
     let vars = contract.fields.iter().map(var_spec);
+    let names = contract.fields.iter().map(|field| &field.env_name);
     let loads = contract
         .fields
         .iter()
         .enumerate()
         .map(|(index, field)| load(index, field));
-    let required: Vec<&Ident> =
-        contract.fields.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
+    let required: Vec<&Ident> = contract
+        .fields
+        .iter()
+        .filter(|field| field.option_inner.is_none())
+        .map(|field| field.ident)
+        .collect();
     let fields = contract.fields.iter().map(|field| field.ident);
     let methods = contract
         .fields
@@ -74,7 +79,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
             fn spec() -> &'static ::secrets_core::ContractSpec {
                 static SPEC: ::secrets_core::ContractSpec =
-                    ::secrets_core::__private::contract(#name, &[#(#vars),*]);
+                    ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*]);
                 &SPEC
             }
 

@@ -102,7 +102,7 @@ fn a_prefix_applies_to_derived_names_but_not_explicit_ones() {
         #[secret(required, env = "LEGACY_TOKEN")]
         token: SecretString,
     }
-    let names: Vec<&str> = Shop::spec().vars().iter().map(|var| var.name()).collect();
+    let names: Vec<&str> = Shop::spec().vars().iter().map(secrets_core::VarSpec::name).collect();
     assert_eq!(names, ["SHOP_STRIPE_KEY", "LEGACY_TOKEN"]);
     let error = Shop::load_from(&MapSource::new().with("STRIPE_KEY", "x")).unwrap_err();
     assert!(error.to_string().contains("SHOP_STRIPE_KEY (required secret): missing"));
@@ -173,7 +173,7 @@ fn a_feature_group_needs_every_member() {
         .vars()
         .iter()
         .filter(|var| var.feature() == Some("openai"))
-        .map(|var| var.name())
+        .map(secrets_core::VarSpec::name)
         .collect();
     assert_eq!(members, ["OPENAI_API_KEY", "OPENAI_ORG_ID"]);
 }

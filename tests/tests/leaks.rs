@@ -3,14 +3,14 @@
 mod common;
 
 use std::error::Error;
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::io::Write;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 
 use common::{AppSecrets, FULL};
 use secrets_core::zeroize::Zeroize;
-use secrets_core::{MapSource, Policy, SecretBox, SecretContract, SecretString, Sources};
+use secrets_core::{ExposeSecret, MapSource, Policy, SecretBox, SecretContract, SecretString, Sources};
 
 /// A distinct 24-character value per seed, made of characters no report text strings together.
 fn canary(seed: u64) -> String {
@@ -47,7 +47,7 @@ fn error_chain(error: &(dyn Error + 'static)) -> String {
     let mut text = String::new();
     let mut next = Some(error);
     while let Some(error) = next {
-        text.push_str(&format!("{error}\n{error:?}\n"));
+        let _ = write!(text, "{error}\n{error:?}\n");
         next = error.source();
     }
     text
@@ -101,7 +101,6 @@ fn canaries_are_distinct_and_detected() {
     let (source, canaries) = canary_source();
     assert_eq!(canaries.len(), 6);
     let secrets = AppSecrets::load_from(&source).unwrap();
-    use secrets_core::ExposeSecret;
     assert_eq!(secrets.database_url().expose_secret(), canaries[0]);
     let leaked = format!("oops {}", &canaries[3][5..11]);
     let caught = std::panic::catch_unwind(|| assert_clean("probe", &leaked, &canaries));

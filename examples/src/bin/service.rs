@@ -39,14 +39,19 @@ struct AppState {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
 
     // Startup validation comes first: nothing is bound until the contract holds.
     let secrets = ServiceSecrets::load_or_exit();
     if !secrets.has_summaries() {
         tracing::info!("summaries are off: OPENAI_API_KEY is not set");
     }
-    let state = Arc::new(AppState { status_json: ServiceSecrets::status().to_json() });
+    let state = Arc::new(AppState {
+        status_json: ServiceSecrets::status().to_json(),
+    });
 
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -54,7 +59,9 @@ async fn main() -> std::io::Result<()> {
         .with_state(state);
     let listener = tokio::net::TcpListener::bind(secrets.bind_addr()).await?;
     println!("listening on {}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn status(State(state): State<Arc<AppState>>) -> impl IntoResponse {
