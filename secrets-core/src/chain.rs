@@ -135,6 +135,13 @@ impl Source for Sources {
         places
     }
 
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.layers.iter().flat_map(|layer| layer.names()).collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     fn problems(&self) -> Vec<SourceError> {
         let mut problems = self.problems.clone();
         problems.extend(self.layers.iter().flat_map(|layer| layer.problems()));

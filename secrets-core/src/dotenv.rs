@@ -68,6 +68,10 @@ impl Source for DotenvSource {
     fn describe(&self) -> Vec<String> {
         vec![self.path.display().to_string()]
     }
+
+    fn names(&self) -> Vec<String> {
+        self.vars.keys().cloned().collect()
+    }
 }
 
 /// Parses with `dotenvy`; a later definition of a name replaces an earlier one.

@@ -56,6 +56,12 @@ impl Source for EnvSource {
     fn describe(&self) -> Vec<String> {
         vec!["process environment".to_owned()]
     }
+
+    fn names(&self) -> Vec<String> {
+        std::env::vars_os()
+            .filter_map(|(name, _)| name.into_string().ok())
+            .collect()
+    }
 }
 
 /// FNV-1a: variable names are short and not attacker-chosen, so a fast hash beats SipHash here.

@@ -90,6 +90,7 @@ mod policy;
 mod report;
 mod source;
 mod spec;
+mod suggest;
 mod value;
 
 pub use chain::Sources;
@@ -100,7 +101,7 @@ pub use error::{ContractError, SecretError};
 pub use exit::{EX_CONFIG, config_error};
 pub use map::MapSource;
 pub use policy::Policy;
-pub use report::{Entry, Level, State, StatusReport};
+pub use report::{Entry, Level, State, StatusReport, Unknown};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
 pub use secrets_derive::SecretContract;
 pub use source::{Found, Origin, Source, SourceError};
@@ -120,8 +121,9 @@ pub mod __private {
         name: &'static str,
         vars: &'static [VarSpec],
         names: &'static [&'static str],
+        prefix: &'static str,
     ) -> ContractSpec {
-        ContractSpec::new(name, vars, names)
+        ContractSpec::new(name, vars, names, prefix)
     }
 
     /// The spec of a `#[secret]` field.

@@ -8,9 +8,10 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::contract::SecretContract;
 use crate::error::ContractError;
 use crate::policy::Policy;
-use crate::report::{Entry, Level, State, StatusReport};
+use crate::report::{Entry, Level, State, StatusReport, Unknown};
 use crate::source::{Found, Origin, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
+use crate::suggest::near_miss;
 use crate::value::{ParseError, SecretValue};
 
 /// Values longer than this are refused: no secret or setting is a megabyte long.
@@ -177,12 +178,40 @@ fn run(spec: &'static ContractSpec, source: &dyn Source, build: &mut dyn FnMut(&
 }
 
 fn report(spec: &'static ContractSpec, values: Values, source: &dyn Source, policy: Policy) -> StatusReport {
-    StatusReport::new(
+    let mut report = StatusReport::new(
         spec.name(),
         values.into_entries(policy),
         source.problems(),
         source.describe(),
-    )
+    );
+    let wants_names = policy.checks_unknown() && !spec.prefix().is_empty();
+    if !wants_names && report.entries().iter().all(|entry| entry.state() != &State::Missing) {
+        return report;
+    }
+    // Names only, read once and only when something is missing or unknown names are checked.
+    let held = source.names();
+    let undeclared = || {
+        held.iter()
+            .map(String::as_str)
+            .filter(|name| !spec.names().contains(name))
+    };
+    for entry in report.entries_mut() {
+        if entry.state() == &State::Missing {
+            entry.suggest(near_miss(entry.spec().name(), undeclared()).map(str::to_owned));
+        }
+    }
+    if wants_names {
+        let unknown = undeclared()
+            .filter(|name| name.starts_with(spec.prefix()))
+            .map(|name| Unknown {
+                name: name.to_owned(),
+                suggestion: near_miss(name, spec.names().iter().copied()).map(str::to_owned),
+                level: policy.unknown_level(),
+            })
+            .collect();
+        report.set_unknown(unknown);
+    }
+    report
 }
 
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
@@ -196,7 +225,8 @@ pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
     let mut contract = None;
     let values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
-    if let Some(contract) = contract.take_if(|_| values.all_ok(policy) && source.problems().is_empty()) {
+    let fine = |values: &Values| values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty();
+    if let Some(contract) = contract.take_if(|_| fine(&values)) {
         return Ok(contract);
     }
     let report = report(C::spec(), values, source, policy);
@@ -248,6 +278,13 @@ fn emit_events(report: &StatusReport) {
     }
     for problem in report.source_problems() {
         tracing::error!(contract = report.contract(), "{problem}");
+    }
+    for unknown in report.unknown() {
+        tracing::warn!(
+            contract = report.contract(),
+            variable = unknown.name.as_str(),
+            "{unknown}"
+        );
     }
 }
 

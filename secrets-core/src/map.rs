@@ -79,4 +79,8 @@ impl Source for MapSource {
     fn describe(&self) -> Vec<String> {
         vec!["map".to_owned()]
     }
+
+    fn names(&self) -> Vec<String> {
+        self.vars.keys().cloned().collect()
+    }
 }

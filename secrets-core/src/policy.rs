@@ -17,6 +17,7 @@ pub struct Policy {
     strict: bool,
     include_billing: bool,
     hard_fail: bool,
+    check_unknown: bool,
 }
 
 impl Policy {
@@ -26,6 +27,7 @@ impl Policy {
             strict: false,
             include_billing: false,
             hard_fail: true,
+            check_unknown: false,
         }
     }
 
@@ -35,6 +37,7 @@ impl Policy {
             strict: true,
             include_billing: true,
             hard_fail: true,
+            check_unknown: false,
         }
     }
 
@@ -50,6 +53,24 @@ impl Policy {
     pub const fn hard_fail(mut self, hard_fail: bool) -> Self {
         self.hard_fail = hard_fail;
         self
+    }
+
+    /// Reports variables that carry the contract's prefix but are not declared (typos): warnings,
+    /// errors under [`Policy::strict`]. Contracts without a prefix have nothing to check.
+    #[must_use]
+    pub const fn check_unknown(mut self, check: bool) -> Self {
+        self.check_unknown = check;
+        self
+    }
+
+    /// Whether undeclared variables with the contract's prefix are reported.
+    pub const fn checks_unknown(self) -> bool {
+        self.check_unknown
+    }
+
+    /// How serious an undeclared variable with the contract's prefix is.
+    pub fn unknown_level(self) -> Level {
+        if self.strict { Level::Error } else { Level::Warning }
     }
 
     /// Whether errors fail `load` and `validate`.

@@ -78,6 +78,7 @@ pub struct Entry {
     state: State,
     origin: Option<Origin>,
     level: Level,
+    suggestion: Option<String>,
 }
 
 impl Entry {
@@ -87,7 +88,17 @@ impl Entry {
             state,
             origin,
             level,
+            suggestion: None,
         }
+    }
+
+    /// For a missing variable, a name the sources hold that was probably meant ("did you mean").
+    pub fn suggestion(&self) -> Option<&str> {
+        self.suggestion.as_deref()
+    }
+
+    pub(crate) fn suggest(&mut self, name: Option<String>) {
+        self.suggestion = name;
     }
 
     /// The variable as declared.
@@ -133,6 +144,9 @@ impl Entry {
         if !spec.description().is_empty() {
             let _ = write!(line, ", {}", spec.description());
         }
+        if let Some(suggestion) = &self.suggestion {
+            let _ = write!(line, "; did you mean {suggestion}?");
+        }
         line
     }
 }
@@ -153,13 +167,16 @@ impl fmt::Display for Entry {
         if self.state != State::Configured && !self.spec.description().is_empty() {
             write!(f, " {}", self.spec.description())?;
         }
+        if let Some(suggestion) = &self.suggestion {
+            write!(f, " (did you mean {suggestion}?)")?;
+        }
         Ok(())
     }
 }
 
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entry = serializer.serialize_struct("Entry", 9)?;
+        let mut entry = serializer.serialize_struct("Entry", 10)?;
         entry.serialize_field("name", self.spec.name())?;
         entry.serialize_field("category", &self.spec.category())?;
         entry.serialize_field("kind", &self.spec.kind())?;
@@ -169,7 +186,29 @@ impl Serialize for Entry {
         entry.serialize_field("description", self.spec.description())?;
         entry.serialize_field("feature", &self.spec.feature())?;
         entry.serialize_field("reason", &self.state.reason())?;
+        entry.serialize_field("suggestion", &self.suggestion)?;
         entry.end()
+    }
+}
+
+/// A variable with the contract's prefix that the contract does not declare, likely a typo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unknown {
+    /// The undeclared name.
+    pub name: String,
+    /// The declared name it was probably meant to be.
+    pub suggestion: Option<String>,
+    /// How serious it is under the policy.
+    pub level: Level,
+}
+
+impl fmt::Display for Unknown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} is set but not declared by the contract", self.name)?;
+        match &self.suggestion {
+            Some(suggestion) => write!(f, " (did you mean {suggestion}?)"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -182,6 +221,7 @@ pub struct StatusReport {
     entries: Vec<Entry>,
     problems: Vec<SourceError>,
     looked_in: Vec<String>,
+    unknown: Vec<Unknown>,
 }
 
 impl StatusReport {
@@ -196,7 +236,21 @@ impl StatusReport {
             entries,
             problems,
             looked_in,
+            unknown: Vec::new(),
         }
+    }
+
+    pub(crate) fn entries_mut(&mut self) -> &mut [Entry] {
+        &mut self.entries
+    }
+
+    pub(crate) fn set_unknown(&mut self, unknown: Vec<Unknown>) {
+        self.unknown = unknown;
+    }
+
+    /// Undeclared variables with the contract's prefix, when the policy checks for them.
+    pub fn unknown(&self) -> &[Unknown] {
+        &self.unknown
     }
 
     /// The contract struct's name.
@@ -226,7 +280,9 @@ impl StatusReport {
 
     /// Whether no entry is an error and every source could be read.
     pub fn is_ok(&self) -> bool {
-        self.problems.is_empty() && self.entries.iter().all(|entry| entry.level < Level::Error)
+        self.problems.is_empty()
+            && self.entries.iter().all(|entry| entry.level < Level::Error)
+            && self.unknown.iter().all(|unknown| unknown.level < Level::Error)
     }
 
     /// The entries at `level`.
@@ -249,6 +305,12 @@ impl StatusReport {
             .at_level(Level::Error)
             .map(Entry::problem_line)
             .chain(self.problems.iter().map(ToString::to_string))
+            .chain(
+                self.unknown
+                    .iter()
+                    .filter(|unknown| unknown.level == Level::Error)
+                    .map(ToString::to_string),
+            )
             .collect();
         let count = errors.len();
         let mut text = format!("{}: {count} problem{}", self.contract, plural(count));
@@ -268,8 +330,9 @@ fn plural(count: usize) -> &'static str {
 
 impl fmt::Display for StatusReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.at_level(Level::Error).count() + self.problems.len();
-        let warnings = self.at_level(Level::Warning).count();
+        let unknown_at = |level| self.unknown.iter().filter(|unknown| unknown.level == level).count();
+        let errors = self.at_level(Level::Error).count() + self.problems.len() + unknown_at(Level::Error);
+        let warnings = self.at_level(Level::Warning).count() + unknown_at(Level::Warning);
         match (errors, warnings) {
             (0, 0) => writeln!(f, "{}: ok", self.contract)?,
             _ => writeln!(
@@ -286,6 +349,10 @@ impl fmt::Display for StatusReport {
         for entry in &self.entries {
             writeln!(f, "{entry}")?;
         }
+        for unknown in &self.unknown {
+            let icon = if unknown.level == Level::Error { "❌" } else { "⚠️" };
+            writeln!(f, "{icon} {unknown}")?;
+        }
         write!(f, "looked in: {}", self.looked_in.join(", "))
     }
 }
@@ -293,12 +360,13 @@ impl fmt::Display for StatusReport {
 impl Serialize for StatusReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        let mut report = serializer.serialize_struct("StatusReport", 5)?;
+        let mut report = serializer.serialize_struct("StatusReport", 6)?;
         report.serialize_field("contract", self.contract)?;
         report.serialize_field("ok", &self.is_ok())?;
         report.serialize_field("secrets", &self.entries)?;
         report.serialize_field("problems", &problems)?;
         report.serialize_field("looked_in", &self.looked_in)?;
+        report.serialize_field("unknown", &self.unknown)?;
         report.end()
     }
 }

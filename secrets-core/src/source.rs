@@ -25,6 +25,11 @@ pub trait Source {
     fn problems(&self) -> Vec<SourceError> {
         Vec::new()
     }
+
+    /// The names this source holds (never values), for "did you mean" and unknown-name checks.
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl<S: Source + ?Sized> Source for &S {
@@ -42,6 +47,10 @@ impl<S: Source + ?Sized> Source for &S {
 
     fn problems(&self) -> Vec<SourceError> {
         (**self).problems()
+    }
+
+    fn names(&self) -> Vec<String> {
+        (**self).names()
     }
 }
 

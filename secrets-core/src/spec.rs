@@ -169,11 +169,27 @@ pub struct ContractSpec {
     name: &'static str,
     vars: &'static [VarSpec],
     names: &'static [&'static str],
+    prefix: &'static str,
 }
 
 impl ContractSpec {
-    pub(crate) const fn new(name: &'static str, vars: &'static [VarSpec], names: &'static [&'static str]) -> Self {
-        Self { name, vars, names }
+    pub(crate) const fn new(
+        name: &'static str,
+        vars: &'static [VarSpec],
+        names: &'static [&'static str],
+        prefix: &'static str,
+    ) -> Self {
+        Self {
+            name,
+            vars,
+            names,
+            prefix,
+        }
+    }
+
+    /// The `#[contract(prefix = "...")]`, or `""`.
+    pub fn prefix(&self) -> &'static str {
+        self.prefix
     }
 
     /// The contract struct's name.

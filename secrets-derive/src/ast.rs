@@ -9,6 +9,8 @@ use crate::ctxt::Ctxt;
 /// A struct deriving `SecretContract`.
 pub(crate) struct Contract<'a> {
     pub(crate) input: &'a DeriveInput,
+    /// The `#[contract(prefix = "...")]`, or empty.
+    pub(crate) prefix: String,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -122,7 +124,7 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
             })
         })
         .collect();
-    Some(Contract { input, fields })
+    Some(Contract { input, prefix, fields })
 }
 
 /// `T` when `ty` is written `Option<T>` (or `core::option::Option<T>`, `std::option::Option<T>`).

@@ -34,6 +34,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = contract.input.generics.split_for_impl();
     let vars = contract.fields.iter().map(var_spec);
     let names = contract.fields.iter().map(|field| &field.env_name);
+    let prefix = &contract.prefix;
     let loads = contract
         .fields
         .iter()
@@ -79,7 +80,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
             fn spec() -> &'static ::secrets_core::ContractSpec {
                 static SPEC: ::secrets_core::ContractSpec =
-                    ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*]);
+                    ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*], #prefix);
                 &SPEC
             }
 
