@@ -13,6 +13,7 @@ use crate::spec::Category;
 /// # let _ = (script, deploy_check);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // independent switches, each set by its own builder method
 pub struct Policy {
     strict: bool,
     include_billing: bool,
