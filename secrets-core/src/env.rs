@@ -8,10 +8,10 @@ use crate::source::{Found, Origin, Source, SourceError};
 
 /// From this many names on, one pass over the environment beats a `getenv` per name.
 ///
-/// Each `getenv` scans the whole environment, so looking up N names costs N x E; a snapshot
-/// costs E copies once. The `load` benchmark puts the break-even near 100 names on a host with
-/// a hundred or so variables; below it a snapshot copies more than it saves.
-const SNAPSHOT_FROM: usize = 64;
+/// Each `getenv` scans the whole environment, so N lookups cost N x E scan steps; a snapshot
+/// costs E copies (two allocations each) once. Both grow with E, so the break-even is a number
+/// of names, not a share of the environment: the `load` benchmark puts it between 100 and 1000.
+const SNAPSHOT_FROM: usize = 128;
 
 /// Reads variables from the process environment.
 #[derive(Clone, Copy, Debug, Default)]

@@ -78,6 +78,8 @@
 extern crate self as secrets_core;
 
 mod chain;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod contract;
 mod dotenv;
 mod env;

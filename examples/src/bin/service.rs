@@ -2,6 +2,8 @@
 //!
 //! A missing required secret stops it with exit 78 before binding; billing and external gaps
 //! are logged as warnings. Once up it serves `GET /healthz` and `GET /secrets/status`.
+//!
+//! `service secrets <status|check|env-example|docs>` checks the contract without starting.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,6 +41,11 @@ struct AppState {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    if std::env::args().nth(1).as_deref() == Some("secrets") {
+        std::process::exit(secrets_core::cli::run_from::<ServiceSecrets>(
+            std::env::args_os().skip(1),
+        ));
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)

@@ -1,0 +1,150 @@
+//! `service secrets <subcommand>`: the operator commands, run as processes with a cleared environment.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DATABASE: &str = "postgres://svc:Kq8Wz3Lm5Rt2@db/app";
+const SESSION: &str = "Pv7Nc4Xh9Bd6Jf2Q";
+
+fn committed_example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("service.env.example")
+}
+
+/// `service secrets ARGS` with only `vars` in the environment, run from an empty directory.
+fn secrets(args: &[&str], vars: &[(&str, &str)]) -> (Output, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_service"))
+        .arg("secrets")
+        .args(args)
+        .env_clear()
+        .envs(vars.iter().copied())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    for text in [&stdout, &stderr] {
+        assert!(
+            !text.contains("Kq8Wz3") && !text.contains("Pv7Nc4"),
+            "a value leaked:\n{text}"
+        );
+    }
+    (output, stdout, stderr)
+}
+
+#[test]
+fn status_prints_the_report_as_text_or_json() {
+    let (output, stdout, _) = secrets(&["status"], &[("DATABASE_URL", DATABASE)]);
+    assert!(output.status.success());
+    assert!(
+        stdout.starts_with("ServiceSecrets: 1 error, 2 warnings\n✅ DATABASE_URL: configured (REQ) from env\n"),
+        "{stdout}"
+    );
+    let (output, stdout, _) = secrets(
+        &["status", "--json"],
+        &[("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)],
+    );
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        (json["contract"].as_str(), json["ok"].as_bool()),
+        (Some("ServiceSecrets"), Some(true))
+    );
+}
+
+#[test]
+fn check_exits_0_when_the_policy_holds_and_78_when_not() {
+    let required = [("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)];
+    let (output, stdout, _) = secrets(&["check"], &required);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout.contains("⚠️ OPENAI_API_KEY: missing (BILLING)"));
+
+    let (output, _, stderr) = secrets(&["check", "--include-billing"], &required);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr.starts_with("FATAL: ServiceSecrets: 1 problem\n  OPENAI_API_KEY (billing secret): missing"),
+        "{stderr}"
+    );
+
+    let (output, _, stderr) = secrets(&["check", "--strict"], &required);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(stderr.contains("FATAL: ServiceSecrets: 2 problems") && stderr.contains("SENTRY_DSN (external secret)"));
+
+    let (output, _, stderr) = secrets(&["check", "--strict", "--include-billing"], &required);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("cannot be used with"), "{stderr}");
+}
+
+#[test]
+fn check_reads_an_explicit_env_file_and_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prod.env");
+    std::fs::write(
+        &file,
+        format!("DATABASE_URL={DATABASE}\nSESSION_KEY={SESSION}\nBIND_ADDR=nowhere\n"),
+    )
+    .unwrap();
+    let (output, _, stderr) = secrets(&["check", "--env-file", file.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr.contains("BIND_ADDR (optional config): invalid: invalid socket address syntax (from prod.env:3)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(&format!("looked in: process environment, {}", file.display())));
+}
+
+#[test]
+fn env_example_prints_and_checks_the_committed_file() {
+    let (output, stdout, _) = secrets(&["env-example"], &[]);
+    assert!(output.status.success());
+    assert_eq!(stdout, std::fs::read_to_string(committed_example()).unwrap());
+
+    let committed = committed_example();
+    let (output, stdout, _) = secrets(&["env-example", "--check", committed.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout.ends_with("is up to date\n"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join(".env.example");
+    let old = stdout_without(&std::fs::read_to_string(&committed).unwrap(), "SENTRY_DSN=");
+    std::fs::write(&stale, old.replace("BIND_ADDR=127.0.0.1:8080", "BIND_ADDR=0.0.0.0:80")).unwrap();
+    let (output, _, stderr) = secrets(&["env-example", "--check", stale.to_str().unwrap()], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("is stale"), "{stderr}");
+    assert!(
+        stderr.contains("\n+SENTRY_DSN=\n") && stderr.contains("\n-BIND_ADDR=0.0.0.0:80\n+BIND_ADDR=127.0.0.1:8080\n"),
+        "{stderr}"
+    );
+
+    let (output, _, stderr) = secrets(&["env-example", "--check", "/nonexistent/.env.example"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("/nonexistent/.env.example cannot be read"));
+}
+
+fn stdout_without(text: &str, line: &str) -> String {
+    text.lines().filter(|l| *l != line).map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn docs_is_a_markdown_table() {
+    let (output, stdout, _) = secrets(&["docs"], &[]);
+    assert!(output.status.success());
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[0], "# ServiceSecrets");
+    assert_eq!(lines[2], "| Variable | Kind | Category | Description | Default |");
+    assert_eq!(
+        lines[4],
+        "| `DATABASE_URL` | secret | required | Postgres connection string |  |"
+    );
+    assert_eq!(
+        lines[8],
+        "| `BIND_ADDR` | config | optional | Address to listen on | `127.0.0.1:8080` |"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (output, _, stderr) = secrets(&["chekc"], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("unrecognized subcommand 'chekc'"), "{stderr}");
+}

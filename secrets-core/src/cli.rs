@@ -1,0 +1,290 @@
+//! `status`, `check`, `env-example` and `docs` subcommands for any program (feature `cli`).
+//!
+//! ```no_run
+//! # use secrets_core::{SecretContract, SecretString};
+//! # #[derive(SecretContract)]
+//! # struct AppSecrets {
+//! #     #[secret(required)]
+//! #     database_url: SecretString,
+//! # }
+//! // `myservice secrets check --strict` runs the check; anything else starts the service.
+//! if std::env::args().nth(1).as_deref() == Some("secrets") {
+//!     std::process::exit(secrets_core::cli::run_from::<AppSecrets>(std::env::args_os().skip(1)));
+//! }
+//! ```
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
+
+use crate::{EX_CONFIG, Kind, Policy, SecretContract, Sources};
+
+/// Runs the subcommand named by the process arguments and exits with its status.
+pub fn run<C: SecretContract>() -> ! {
+    std::process::exit(run_from::<C>(std::env::args_os()))
+}
+
+/// Runs the subcommand in `args` (the first is the command's own name) and returns the exit status:
+/// 0 when it holds, 78 when `check` fails, 1 for a stale `.env.example`, 2 for bad usage.
+pub fn run_from<C: SecretContract>(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    match command::<C>().try_get_matches_from(args) {
+        Ok(matches) => execute::<C>(&matches, &mut stdout, &mut stderr),
+        Err(error) => {
+            let _ = error.print();
+            error.exit_code()
+        }
+    }
+}
+
+fn command<C: SecretContract>() -> Command {
+    let env_file = || {
+        Arg::new("env-file")
+            .long("env-file")
+            .value_name("PATH")
+            .value_parser(clap::value_parser!(PathBuf))
+            .help("Read this .env file instead of the nearest one")
+    };
+    Command::new("secrets")
+        .about(format!(
+            "Check the {} secrets contract without starting the program",
+            C::spec().name()
+        ))
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("status")
+                .about("Show every variable's state and origin, never a value")
+                .arg(
+                    Arg::new("json")
+                        .long("json")
+                        .action(ArgAction::SetTrue)
+                        .help("Print JSON"),
+                )
+                .arg(env_file()),
+        )
+        .subcommand(
+            Command::new("check")
+                .about("Exit 0 when the policy holds, 78 with every problem when not")
+                .arg(
+                    Arg::new("include-billing")
+                        .long("include-billing")
+                        .action(ArgAction::SetTrue)
+                        .help("Missing billing secrets are errors"),
+                )
+                .arg(
+                    Arg::new("strict")
+                        .long("strict")
+                        .action(ArgAction::SetTrue)
+                        .help("Missing billing and external secrets are errors"),
+                )
+                .group(ArgGroup::new("policy").args(["include-billing", "strict"]))
+                .arg(
+                    Arg::new("check-unknown")
+                        .long("check-unknown")
+                        .action(ArgAction::SetTrue)
+                        .help("Report variables with the contract's prefix that it does not declare"),
+                )
+                .arg(env_file()),
+        )
+        .subcommand(
+            Command::new("env-example")
+                .about("Print the .env.example, or check a committed one")
+                .arg(
+                    Arg::new("check")
+                        .long("check")
+                        .value_name("PATH")
+                        .value_parser(clap::value_parser!(PathBuf))
+                        .help("Exit 1 with a diff when this file differs from the contract"),
+                ),
+        )
+        .subcommand(Command::new("docs").about("Print a Markdown table of the contract"))
+}
+
+fn execute<C: SecretContract>(matches: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let sources = |matches: &ArgMatches| match matches.get_one::<PathBuf>("env-file") {
+        Some(path) => Sources::new().env().dotenv_file(path),
+        None => Sources::standard(),
+    };
+    let written = match matches.subcommand() {
+        Some(("status", sub)) => {
+            let report = C::status_from(&sources(sub));
+            let text = if sub.get_flag("json") {
+                report.to_json()
+            } else {
+                report.to_string()
+            };
+            writeln!(out, "{text}").map(|()| 0)
+        }
+        Some(("check", sub)) => {
+            let policy = if sub.get_flag("strict") {
+                Policy::strict()
+            } else {
+                Policy::startup().include_billing(sub.get_flag("include-billing"))
+            };
+            match C::validate_from(&sources(sub), policy.check_unknown(sub.get_flag("check-unknown"))) {
+                Ok(report) => writeln!(out, "{report}").map(|()| 0),
+                Err(error) => writeln!(err, "FATAL: {error}").map(|()| EX_CONFIG),
+            }
+        }
+        Some(("env-example", sub)) => {
+            let expected = C::env_example();
+            match sub.get_one::<PathBuf>("check") {
+                None => write!(out, "{expected}").map(|()| 0),
+                Some(path) => check_example(path, &expected, out, err),
+            }
+        }
+        Some(("docs", _)) => write!(out, "{}", docs::<C>()).map(|()| 0),
+        _ => unreachable!("clap requires a known subcommand"),
+    };
+    // A closed pipe (`| head`) is not worth a panic.
+    written.unwrap_or(0)
+}
+
+/// Compares a committed `.env.example` with the contract's; 0 when equal, 1 with a diff when not.
+fn check_example(path: &PathBuf, expected: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let Ok(committed) = std::fs::read_to_string(path) else {
+        writeln!(
+            err,
+            "{} cannot be read; write it with `env-example > {}`",
+            path.display(),
+            path.display()
+        )?;
+        return Ok(1);
+    };
+    if committed == expected {
+        writeln!(out, "{} is up to date", path.display())?;
+        return Ok(0);
+    }
+    writeln!(
+        err,
+        "{} is stale; regenerate it with `env-example > {}`:",
+        path.display(),
+        path.display()
+    )?;
+    write!(err, "{}", line_diff(&committed, expected))?;
+    Ok(1)
+}
+
+/// A line diff: `-` for lines only in `old`, `+` for lines only in `new`, in order.
+fn line_diff(old: &str, new: &str) -> String {
+    let old: Vec<&str> = old.lines().collect();
+    let new: Vec<&str> = new.lines().collect();
+    // Longest common subsequence table, from the end.
+    let mut lcs = vec![vec![0usize; new.len() + 1]; old.len() + 1];
+    for i in (0..old.len()).rev() {
+        for j in (0..new.len()).rev() {
+            lcs[i][j] = if old[i] == new[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut diff) = (0, 0, String::new());
+    while i < old.len() || j < new.len() {
+        if i < old.len() && j < new.len() && old[i] == new[j] {
+            (i, j) = (i + 1, j + 1);
+        } else if i < old.len() && (j == new.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            let _ = writeln!(diff, "-{}", old[i]);
+            i += 1;
+        } else {
+            let _ = writeln!(diff, "+{}", new[j]);
+            j += 1;
+        }
+    }
+    diff
+}
+
+/// A Markdown table: variable, kind, category, description, default.
+fn docs<C: SecretContract>() -> String {
+    let spec = C::spec();
+    let mut table = format!(
+        "# {}\n\n| Variable | Kind | Category | Description | Default |\n|---|---|---|---|---|\n",
+        spec.name()
+    );
+    for var in spec.vars() {
+        let kind = match var.kind() {
+            Kind::Secret => "secret",
+            Kind::Config => "config",
+        };
+        let default = var
+            .default()
+            .map(|default| format!("`{}`", cell(default)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            table,
+            "| `{}` | {kind} | {} | {} | {default} |",
+            var.name(),
+            var.category(),
+            cell(var.description())
+        );
+    }
+    table
+}
+
+/// Text made safe for a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_diff_shows_removed_and_added_lines() {
+        let diff = line_diff("A=\n# old\nB=\n", "A=\n# new\nB=\nC=\n");
+        assert_eq!(diff, "-# old\n+# new\n+C=\n");
+        assert_eq!(line_diff("same\n", "same\n"), "");
+    }
+
+    #[derive(crate::SecretContract)]
+    #[contract(prefix = "SHOP_")]
+    struct Shop {
+        #[secret(required)]
+        stripe_key: crate::SecretString,
+    }
+
+    fn run_in_process(args: &[&str]) -> (i32, String, String) {
+        let matches = command::<Shop>().try_get_matches_from(args).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = execute::<Shop>(&matches, &mut out, &mut err);
+        (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn check_unknown_reports_undeclared_prefixed_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".env");
+        std::fs::write(
+            &file,
+            "SHOP_STRIPE_KEY=sk_x
+SHOP_STRIPE_KYE=sk_y
+",
+        )
+        .unwrap();
+        let file = file.to_str().unwrap();
+        let (code, out, _) = run_in_process(&["secrets", "check", "--env-file", file]);
+        assert_eq!((code, out.contains("not declared")), (0, false));
+        let (code, out, _) = run_in_process(&["secrets", "check", "--check-unknown", "--env-file", file]);
+        assert_eq!(code, 0);
+        assert!(
+            out.contains("⚠️ SHOP_STRIPE_KYE is set but not declared by the contract (did you mean SHOP_STRIPE_KEY?)")
+        );
+        let (code, _, err) = run_in_process(&["secrets", "check", "--strict", "--check-unknown", "--env-file", file]);
+        assert_eq!(code, EX_CONFIG);
+        assert!(
+            err.contains("  SHOP_STRIPE_KYE is set but not declared by the contract"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn cells_escape_pipes_and_newlines() {
+        assert_eq!(cell("a | b\nc"), "a \\| b c");
+    }
+}
