@@ -90,7 +90,10 @@ fn check_reads_an_explicit_env_file_and_names_its_line() {
         stderr.contains("BIND_ADDR (optional config): invalid: invalid socket address syntax (from prod.env:3)"),
         "{stderr}"
     );
-    assert!(stderr.contains(&format!("looked in: process environment, {}", file.display())));
+    assert!(stderr.contains(&format!(
+        "looked in: NAME_FILE variables, process environment, {}",
+        file.display()
+    )));
 }
 
 #[test]

@@ -79,7 +79,7 @@ fn quickstart_finds_the_dotenv_from_a_subdirectory() {
     assert!(output.status.success());
     assert!(
         stdout.contains(&format!(
-            "looked in: process environment, {}",
+            "looked in: NAME_FILE variables, process environment, {}",
             app.join(".env").display()
         )),
         "{stdout}"
@@ -112,7 +112,7 @@ fn quickstart_without_a_dotenv_fails_fast_with_78() {
     assert!(stdout.is_empty());
     let expected = format!(
         "FATAL: AppSecrets: 1 problem\n  DATABASE_URL (required secret): missing, Postgres connection string\n\
-         looked in: process environment, no .env found from {} upward\n",
+         looked in: NAME_FILE variables, process environment, no .env found from {} upward\n",
         empty.path().canonicalize().unwrap().display()
     );
     assert!(stderr.ends_with(&expected), "{stderr}");
@@ -278,4 +278,78 @@ fn service_serves_health_and_a_value_free_status() {
         "{warnings}"
     );
     assert_no_canary("service logs", &warnings);
+}
+
+/// A file holding `content`, readable by its owner only.
+fn private_file(dir: &Path, name: &str, content: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+#[test]
+fn name_file_variables_point_at_secret_files() {
+    let secrets = tempfile::tempdir().unwrap();
+    let file = private_file(secrets.path(), "db", &format!("{}\n", CANARIES[0]));
+    let vars = [
+        ("DATABASE_URL_FILE", file.to_str().unwrap()),
+        ("REDIS_URL", CANARIES[1]),
+    ];
+    let (output, stdout, stderr) = run("quickstart", secrets.path(), &vars);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains(&format!(
+            "✅ DATABASE_URL: configured (REQ) from file:{}\n",
+            file.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("database URL loaded: 16 characters"),
+        "the newline is stripped: {stdout}"
+    );
+    assert_no_canary("quickstart stdout", &stdout);
+    assert_no_canary("quickstart stderr", &stderr);
+}
+
+#[test]
+fn both_a_variable_and_its_file_is_an_error() {
+    let secrets = tempfile::tempdir().unwrap();
+    let file = private_file(secrets.path(), "db", CANARIES[0]);
+    let vars = [
+        ("DATABASE_URL_FILE", file.to_str().unwrap()),
+        ("DATABASE_URL", CANARIES[2]),
+        ("REDIS_URL", "redis://x"),
+    ];
+    let (output, _, stderr) = run("quickstart", secrets.path(), &vars);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr.contains(
+            "DATABASE_URL (required secret): unreadable: both DATABASE_URL and DATABASE_URL_FILE are set; unset one"
+        ),
+        "{stderr}"
+    );
+    assert_no_canary("quickstart stderr", &stderr);
+}
+
+#[test]
+fn systemd_credentials_come_first() {
+    let credentials = tempfile::tempdir().unwrap();
+    private_file(credentials.path(), "database_url", CANARIES[0]);
+    private_file(credentials.path(), "redis_url", CANARIES[1]);
+    let dir = credentials.path().to_str().unwrap();
+    let vars = [("CREDENTIALS_DIRECTORY", dir), ("DATABASE_URL", "postgres://from-env")];
+    let (output, stdout, stderr) = run("quickstart", credentials.path(), &vars);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("✅ DATABASE_URL: configured (REQ) from credential:database_url\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("✅ REDIS_URL: configured (REQ) from credential:redis_url\n"));
+    assert!(stdout.contains(&format!(
+        "looked in: credentials {dir}, NAME_FILE variables, process environment"
+    )));
+    assert_no_canary("quickstart stdout", &stdout);
 }

@@ -4,7 +4,9 @@ use std::path::{Path, PathBuf};
 
 use crate::dotenv::DotenvSource;
 use crate::env::EnvSource;
+use crate::files::{FileIndirection, SecretDir};
 use crate::source::{Found, Source, SourceError};
+use crate::spec::{ContractSpec, VarSpec};
 
 /// Sources asked in order; the first that has a variable answers for it.
 ///
@@ -33,9 +35,35 @@ impl Sources {
         Self::default()
     }
 
-    /// The process environment, then the nearest `.env` from the current directory up.
+    /// The standard chain, first match wins:
+    ///
+    /// 1. systemd credentials, when `$CREDENTIALS_DIRECTORY` is set;
+    /// 2. `NAME_FILE` (an error when `NAME` is set too);
+    /// 3. the process environment;
+    /// 4. the nearest `.env`, from the current directory up.
     pub fn standard() -> Self {
-        Self::new().env().dotenv_nearest()
+        Self::new().credentials().file_indirection().env().dotenv_nearest()
+    }
+
+    /// Adds systemd credentials (`$CREDENTIALS_DIRECTORY`), when the variable is set.
+    #[must_use]
+    pub fn credentials(self) -> Self {
+        match SecretDir::credentials() {
+            Some(dir) => self.with(dir),
+            None => self,
+        }
+    }
+
+    /// Adds `NAME_FILE` indirection: the value of `NAME` is the content of that file.
+    #[must_use]
+    pub fn file_indirection(self) -> Self {
+        self.with(FileIndirection)
+    }
+
+    /// Adds a secrets directory (`/run/secrets`, a Kubernetes secret volume): one file per secret.
+    #[must_use]
+    pub fn secrets_dir(self, dir: impl Into<PathBuf>) -> Self {
+        self.with(SecretDir::new(dir))
     }
 
     /// Adds the process environment.
@@ -96,26 +124,20 @@ impl std::fmt::Debug for Sources {
     }
 }
 
-impl Source for Sources {
-    fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        for layer in &self.layers {
-            if let Some(found) = layer.lookup(name)? {
-                return Ok(Some(found));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Asks each layer only for the names the layers before it did not have.
-    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
-        let mut results: Vec<Result<Option<Found>, SourceError>> = names.iter().map(|_| Ok(None)).collect();
-        let mut pending: Vec<usize> = (0..names.len()).collect();
+impl Sources {
+    /// Asks each layer, in order, for the entries (by index) the layers before it did not have.
+    fn ask_layers(
+        &self,
+        len: usize,
+        mut ask: impl FnMut(&dyn Source, &[usize]) -> Vec<Result<Option<Found>, SourceError>>,
+    ) -> Vec<Result<Option<Found>, SourceError>> {
+        let mut results: Vec<Result<Option<Found>, SourceError>> = (0..len).map(|_| Ok(None)).collect();
+        let mut pending: Vec<usize> = (0..len).collect();
         for layer in &self.layers {
             if pending.is_empty() {
                 break;
             }
-            let asked: Vec<&str> = pending.iter().map(|&index| names[index]).collect();
-            let answers = layer.lookup_all(&asked);
+            let answers = ask(layer.as_ref(), &pending);
             let mut still = Vec::new();
             for (index, answer) in pending.into_iter().zip(answers) {
                 if matches!(answer, Ok(None)) {
@@ -127,6 +149,36 @@ impl Source for Sources {
             pending = still;
         }
         results
+    }
+}
+
+impl Source for Sources {
+    fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
+        for layer in &self.layers {
+            if let Some(found) = layer.lookup(name)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
+    }
+
+    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
+        self.ask_layers(names.len(), |layer, pending| {
+            let asked: Vec<&str> = pending.iter().map(|&index| names[index]).collect();
+            layer.lookup_all(&asked)
+        })
+    }
+
+    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
+        self.ask_layers(vars.len(), |layer, pending| {
+            let asked: Vec<&'static VarSpec> = pending.iter().map(|&index| vars[index]).collect();
+            layer.lookup_vars(&asked)
+        })
+    }
+
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
+        let vars: Vec<&'static VarSpec> = spec.vars().iter().collect();
+        self.lookup_vars(&vars)
     }
 
     fn describe(&self) -> Vec<String> {

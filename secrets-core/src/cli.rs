@@ -106,7 +106,7 @@ fn command<C: SecretContract>() -> Command {
 
 fn execute<C: SecretContract>(matches: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let sources = |matches: &ArgMatches| match matches.get_one::<PathBuf>("env-file") {
-        Some(path) => Sources::new().env().dotenv_file(path),
+        Some(path) => Sources::new().credentials().file_indirection().env().dotenv_file(path),
         None => Sources::standard(),
     };
     let written = match matches.subcommand() {

@@ -56,12 +56,12 @@ impl std::fmt::Debug for DotenvSource {
 
 impl Source for DotenvSource {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        Ok(self.vars.get(name).map(|(value, line)| Found {
-            value: SecretString::from(value.expose_secret()),
-            origin: Origin::Dotenv {
+        Ok(self.vars.get(name).map(|(value, line)| {
+            let origin = Origin::Dotenv {
                 path: self.path.clone(),
                 line: Some(*line),
-            },
+            };
+            Found::new(SecretString::from(value.expose_secret()), origin)
         }))
     }
 

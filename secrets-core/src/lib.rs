@@ -86,6 +86,7 @@ mod env;
 mod error;
 mod example;
 mod exit;
+mod files;
 mod load;
 mod map;
 mod policy;
@@ -101,12 +102,13 @@ pub use dotenv::DotenvSource;
 pub use env::EnvSource;
 pub use error::{ContractError, SecretError};
 pub use exit::{EX_CONFIG, config_error};
+pub use files::{DEFAULT_MAX_FILE_SIZE, FileIndirection, SecretDir, read_secret_file};
 pub use map::MapSource;
 pub use policy::Policy;
 pub use report::{Entry, Level, State, StatusReport, Unknown};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
 pub use secrets_derive::SecretContract;
-pub use source::{Found, Origin, Source, SourceError};
+pub use source::{Concern, Found, Origin, Source, SourceError};
 pub use spec::{Category, ContractSpec, Kind, VarSpec};
 pub use value::{ParseError, SecretValue};
 
@@ -136,8 +138,9 @@ pub mod __private {
         description: &'static str,
         feature: Option<&'static str>,
         allow_empty: bool,
+        credential: Option<&'static str>,
     ) -> VarSpec {
-        VarSpec::secret(name, field, category, description, feature, allow_empty)
+        VarSpec::secret(name, field, category, description, feature, allow_empty, credential)
     }
 
     /// The spec of a `#[config]` field.

@@ -9,7 +9,7 @@ use crate::contract::SecretContract;
 use crate::error::ContractError;
 use crate::policy::Policy;
 use crate::report::{Entry, Level, State, StatusReport, Unknown};
-use crate::source::{Found, Origin, Source, SourceError};
+use crate::source::{Concern, Found, Origin, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
 use crate::suggest::near_miss;
 use crate::value::{ParseError, SecretValue};
@@ -30,7 +30,7 @@ pub struct Values {
 
 /// One variable's lookup; the value is `None` once the constructor took it.
 enum Slot {
-    Found(Option<SecretString>, Origin),
+    Found(Option<SecretString>, Origin, Vec<Concern>),
     Missing,
     Failed(SourceError),
 }
@@ -38,7 +38,12 @@ enum Slot {
 impl From<Result<Option<Found>, SourceError>> for Slot {
     fn from(lookup: Result<Option<Found>, SourceError>) -> Self {
         match lookup {
-            Ok(Some(Found { value, origin })) => Self::Found(Some(value), origin),
+            Ok(Some(Found {
+                value,
+                origin,
+                concerns,
+                ..
+            })) => Self::Found(Some(value), origin, concerns),
             Ok(None) => Self::Missing,
             Err(error) => Self::Failed(error),
         }
@@ -71,7 +76,7 @@ impl Values {
         let var = &self.vars[index];
         let slot = &mut self.slots[index];
         match slot {
-            Slot::Found(value, origin) => {
+            Slot::Found(value, origin, _) => {
                 let value = value.take()?;
                 match refusal(var, value.expose_secret(), origin) {
                     Some(state) => {
@@ -83,7 +88,7 @@ impl Values {
             }
             Slot::Missing => {
                 let default = var.default()?;
-                *slot = Slot::Found(None, Origin::Default);
+                *slot = Slot::Found(None, Origin::Default, Vec::new());
                 Some(SecretString::from(default))
             }
             Slot::Failed(_) => None,
@@ -109,7 +114,9 @@ impl Values {
     fn all_ok(&self, policy: Policy) -> bool {
         self.refused.is_empty()
             && self.vars.iter().zip(&self.slots).all(|(var, slot)| match slot {
-                Slot::Found(..) => true,
+                Slot::Found(_, origin, concerns) => {
+                    policy.judge(var, &State::Configured, Some(origin), concerns) == Level::Ok
+                }
                 Slot::Missing => policy.level(var.category(), &State::Missing) == Level::Ok,
                 Slot::Failed(_) => false,
             })
@@ -123,22 +130,23 @@ impl Values {
             .zip(self.slots)
             .enumerate()
             .map(|(index, (var, slot))| {
-                let (state, origin) = match slot {
-                    Slot::Found(_, origin) => (State::Configured, Some(origin)),
-                    Slot::Missing => (State::Missing, None),
+                let (state, origin, concerns) = match slot {
+                    Slot::Found(_, origin, concerns) => (State::Configured, Some(origin), concerns),
+                    Slot::Missing => (State::Missing, None, Vec::new()),
                     Slot::Failed(error) => (
                         State::Unreadable {
                             reason: unreadable_reason(&error),
                         },
                         origin_of(error),
+                        Vec::new(),
                     ),
                 };
                 let state = match refused.iter().position(|(at, _)| *at == index) {
                     Some(position) => refused.swap_remove(position).1,
                     None => state,
                 };
-                let level = policy.level(var.category(), &state);
-                Entry::new(var, state, origin, level)
+                let level = policy.judge(var, &state, origin.as_ref(), &concerns);
+                Entry::new(var, state, origin, level).with_concerns(concerns)
             })
             .collect()
     }
@@ -167,7 +175,7 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
 /// Looks up every variable and runs the generated constructor (`build`); not generic, so it is
 /// compiled once here rather than in every user's crate.
 fn run(spec: &'static ContractSpec, source: &dyn Source, build: &mut dyn FnMut(&mut Values)) -> Values {
-    let slots = source.lookup_all(spec.names()).into_iter().map(Slot::from).collect();
+    let slots = source.lookup_spec(spec).into_iter().map(Slot::from).collect();
     let mut values = Values {
         vars: spec.vars(),
         slots,
@@ -288,9 +296,11 @@ fn emit_events(report: &StatusReport) {
     }
 }
 
+/// The reason shown after "unreadable:", without repeating the variable's name.
 fn unreadable_reason(error: &SourceError) -> String {
     match error {
         SourceError::NotUnicode { .. } => "not valid UTF-8".to_owned(),
+        SourceError::File { path, reason, .. } => format!("{} {reason}", path.display()),
         other => other.to_string(),
     }
 }

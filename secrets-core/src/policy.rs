@@ -1,7 +1,8 @@
 //! Startup policies: how much of the contract must hold before a program runs.
 
 use crate::report::{Level, State};
-use crate::spec::Category;
+use crate::source::{Concern, Origin};
+use crate::spec::{Category, Kind, VarSpec};
 
 /// What a missing value means at load time; see the table in the crate docs.
 ///
@@ -19,6 +20,7 @@ pub struct Policy {
     include_billing: bool,
     hard_fail: bool,
     check_unknown: bool,
+    forbid_plain_env: bool,
 }
 
 impl Policy {
@@ -29,6 +31,7 @@ impl Policy {
             include_billing: false,
             hard_fail: true,
             check_unknown: false,
+            forbid_plain_env: false,
         }
     }
 
@@ -39,6 +42,7 @@ impl Policy {
             include_billing: true,
             hard_fail: true,
             check_unknown: false,
+            forbid_plain_env: false,
         }
     }
 
@@ -72,6 +76,30 @@ impl Policy {
     /// How serious an undeclared variable with the contract's prefix is.
     pub fn unknown_level(self) -> Level {
         if self.strict { Level::Error } else { Level::Warning }
+    }
+
+    /// For production: secrets must come from files, credentials or stores; one found in the
+    /// process environment or a `.env` is an error (settings may still come from there).
+    #[must_use]
+    pub const fn forbid_plain_env(mut self, forbid: bool) -> Self {
+        self.forbid_plain_env = forbid;
+        self
+    }
+
+    /// How serious a variable is, given its state, where it came from and how it is stored.
+    pub fn judge(self, var: &VarSpec, state: &State, origin: Option<&Origin>, concerns: &[Concern]) -> Level {
+        let level = self.level(var.category(), state);
+        if *state != State::Configured {
+            return level;
+        }
+        let plain = matches!(origin, Some(Origin::Env | Origin::Dotenv { .. }));
+        if self.forbid_plain_env && plain && var.kind() == Kind::Secret {
+            return Level::Error;
+        }
+        if concerns.iter().any(Concern::is_insecure) {
+            return if self.strict { Level::Error } else { Level::Warning };
+        }
+        level
     }
 
     /// Whether errors fail `load` and `validate`.

@@ -5,7 +5,7 @@ use std::fmt::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use crate::source::{Origin, SourceError};
+use crate::source::{Concern, Origin, SourceError};
 use crate::spec::{Kind, VarSpec};
 
 /// What was found for one variable.
@@ -79,6 +79,7 @@ pub struct Entry {
     origin: Option<Origin>,
     level: Level,
     suggestion: Option<String>,
+    concerns: Vec<Concern>,
 }
 
 impl Entry {
@@ -89,7 +90,18 @@ impl Entry {
             origin,
             level,
             suggestion: None,
+            concerns: Vec::new(),
         }
+    }
+
+    pub(crate) fn with_concerns(mut self, concerns: Vec<Concern>) -> Self {
+        self.concerns = concerns;
+        self
+    }
+
+    /// What is worth knowing about how the value is stored (an insecure file), never its content.
+    pub fn concerns(&self) -> &[Concern] {
+        &self.concerns
     }
 
     /// For a missing variable, a name the sources hold that was probably meant ("did you mean").
@@ -121,6 +133,13 @@ impl Entry {
         self.level
     }
 
+    /// A configured secret that is an error only because of where it came from.
+    fn forbidden(&self) -> bool {
+        self.level == Level::Error
+            && self.state == State::Configured
+            && matches!(self.origin, Some(Origin::Env | Origin::Dotenv { .. }))
+    }
+
     fn icon(&self) -> &'static str {
         match (self.level, &self.state) {
             (Level::Error, _) => "❌",
@@ -140,6 +159,12 @@ impl Entry {
         let mut line = format!("{} ({} {kind}): {}", spec.name(), spec.category(), self.state);
         if let Some(origin) = &self.origin {
             let _ = write!(line, " (from {origin})");
+        }
+        for concern in &self.concerns {
+            let _ = write!(line, " ({concern})");
+        }
+        if self.forbidden() {
+            line.push_str(" (the policy forbids secrets from the plain environment or .env)");
         }
         if !spec.description().is_empty() {
             let _ = write!(line, ", {}", spec.description());
@@ -167,6 +192,12 @@ impl fmt::Display for Entry {
         if self.state != State::Configured && !self.spec.description().is_empty() {
             write!(f, " {}", self.spec.description())?;
         }
+        for concern in &self.concerns {
+            write!(f, " ({concern})")?;
+        }
+        if self.forbidden() {
+            f.write_str(" (the policy forbids secrets from the plain environment or .env)")?;
+        }
         if let Some(suggestion) = &self.suggestion {
             write!(f, " (did you mean {suggestion}?)")?;
         }
@@ -176,7 +207,7 @@ impl fmt::Display for Entry {
 
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entry = serializer.serialize_struct("Entry", 10)?;
+        let mut entry = serializer.serialize_struct("Entry", 11)?;
         entry.serialize_field("name", self.spec.name())?;
         entry.serialize_field("category", &self.spec.category())?;
         entry.serialize_field("kind", &self.spec.kind())?;
@@ -187,6 +218,8 @@ impl Serialize for Entry {
         entry.serialize_field("feature", &self.spec.feature())?;
         entry.serialize_field("reason", &self.state.reason())?;
         entry.serialize_field("suggestion", &self.suggestion)?;
+        let concerns: Vec<String> = self.concerns.iter().map(ToString::to_string).collect();
+        entry.serialize_field("concerns", &concerns)?;
         entry.end()
     }
 }

@@ -8,6 +8,8 @@ use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
 use serde::Serialize;
 
+use crate::spec::{ContractSpec, VarSpec};
+
 /// A place variables are read from: the process environment, a `.env` file, a map.
 pub trait Source {
     /// Looks up one variable: its value and origin, `None` when absent, or an error.
@@ -24,6 +26,18 @@ pub trait Source {
     /// Problems of the source as a whole, such as a `.env` that does not parse.
     fn problems(&self) -> Vec<SourceError> {
         Vec::new()
+    }
+
+    /// Looks up the given variables of a contract; sources that read by another key than the
+    /// name (a systemd credential id) override it.
+    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
+        let names: Vec<&str> = vars.iter().map(|var| var.name()).collect();
+        self.lookup_all(&names)
+    }
+
+    /// Looks up every variable of a contract; the same as [`Source::lookup_vars`] on all of them.
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
+        self.lookup_all(spec.names())
     }
 
     /// The names this source holds (never values), for "did you mean" and unknown-name checks.
@@ -49,6 +63,14 @@ impl<S: Source + ?Sized> Source for &S {
         (**self).problems()
     }
 
+    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
+        (**self).lookup_vars(vars)
+    }
+
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
+        (**self).lookup_spec(spec)
+    }
+
     fn names(&self) -> Vec<String> {
         (**self).names()
     }
@@ -56,21 +78,59 @@ impl<S: Source + ?Sized> Source for &S {
 
 /// A value found by a source, with where it came from.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Found {
     /// The value, zeroized on drop.
     pub value: SecretString,
     /// Where it was found.
     pub origin: Origin,
+    /// What is worth knowing about how it is stored (a world-readable file), never its content.
+    pub concerns: Vec<Concern>,
+}
+
+/// Something about a found value's storage that the status report mentions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Concern {
+    /// The file's value ends in whitespace that was kept (only one final newline is removed).
+    TrailingWhitespace,
+    /// The file is readable by its group or by others: a warning, an error under `Policy::strict()`.
+    Insecure {
+        /// The file's permission bits.
+        mode: u32,
+    },
+}
+
+impl Concern {
+    /// Whether it makes the variable a warning (an error under a strict policy).
+    pub fn is_insecure(&self) -> bool {
+        matches!(self, Self::Insecure { .. })
+    }
+}
+
+impl fmt::Display for Concern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TrailingWhitespace => f.write_str("trailing whitespace kept"),
+            Self::Insecure { mode } => write!(f, "insecure: mode {mode:04o} lets group or others read it"),
+        }
+    }
 }
 
 impl Found {
+    /// A value with its origin and no concerns.
+    pub fn new(value: SecretString, origin: Origin) -> Self {
+        Self {
+            value,
+            origin,
+            concerns: Vec::new(),
+        }
+    }
+
     /// Wraps a platform string, refusing one that is not UTF-8 (the bytes are zeroized).
     pub fn from_os(name: &str, value: OsString, origin: Origin) -> Result<Self, SourceError> {
         match value.into_string() {
-            Ok(value) => Ok(Self {
-                value: SecretString::from(value),
-                origin,
-            }),
+            Ok(value) => Ok(Self::new(SecretString::from(value), origin)),
             Err(value) => {
                 value.into_encoded_bytes().zeroize();
                 Err(SourceError::NotUnicode {
@@ -96,6 +156,18 @@ pub enum Origin {
         /// The 1-based line, when known.
         line: Option<usize>,
     },
+    /// A file: `NAME_FILE`, or a secrets directory such as `/run/secrets`.
+    File {
+        /// The file, as named (a Kubernetes mount's symlink, not its target).
+        path: PathBuf,
+    },
+    /// A systemd credential in `$CREDENTIALS_DIRECTORY`.
+    Credential {
+        /// The credential id.
+        id: String,
+        /// The file.
+        path: PathBuf,
+    },
     /// A [`MapSource`](crate::MapSource), as in tests.
     Map,
     /// The `default` of a `#[config]`.
@@ -115,6 +187,8 @@ impl fmt::Display for Origin {
                     None => f.write_str(&file),
                 }
             }
+            Self::File { path } => write!(f, "file:{}", path.display()),
+            Self::Credential { id, .. } => write!(f, "credential:{id}"),
             Self::Map => f.write_str("map"),
             Self::Default => f.write_str("default"),
         }
@@ -140,6 +214,22 @@ pub enum SourceError {
         path: PathBuf,
         /// The 1-based line where parsing failed.
         line: usize,
+    },
+    /// Both `NAME` and `NAME_FILE` are set: which one is meant is not guessed.
+    #[error("both {name} and {name}_FILE are set; unset one")]
+    Conflict {
+        /// The variable.
+        name: String,
+    },
+    /// A secret file that could not be used: missing, a directory, too large, unreadable, not UTF-8.
+    #[error("{name}: {} {reason}", path.display())]
+    File {
+        /// The variable.
+        name: String,
+        /// The file.
+        path: PathBuf,
+        /// Why, without any of the file's content.
+        reason: String,
     },
     /// A `.env` file that could not be read (permissions, not UTF-8, an I/O error).
     #[error("{} cannot be read: {reason}", path.display())]

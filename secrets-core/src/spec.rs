@@ -67,6 +67,7 @@ pub struct VarSpec {
     feature: Option<&'static str>,
     allow_empty: bool,
     default: Option<&'static str>,
+    credential: Option<&'static str>,
 }
 
 impl VarSpec {
@@ -77,6 +78,7 @@ impl VarSpec {
         description: &'static str,
         feature: Option<&'static str>,
         allow_empty: bool,
+        credential: Option<&'static str>,
     ) -> Self {
         Self {
             name,
@@ -87,6 +89,7 @@ impl VarSpec {
             feature,
             allow_empty,
             default: None,
+            credential,
         }
     }
 
@@ -111,6 +114,7 @@ impl VarSpec {
             feature: None,
             allow_empty: false,
             default,
+            credential: None,
         }
     }
 
@@ -147,6 +151,15 @@ impl VarSpec {
     /// Whether an empty value counts as set.
     pub fn allow_empty(&self) -> bool {
         self.allow_empty
+    }
+
+    /// The file name of this secret in a secrets directory or `$CREDENTIALS_DIRECTORY`: the
+    /// `#[secret(credential = "...")]`, else the variable name in lowercase.
+    pub fn credential_id(&self) -> std::borrow::Cow<'static, str> {
+        match self.credential {
+            Some(id) => id.into(),
+            None => self.name.to_ascii_lowercase().into(),
+        }
     }
 
     /// The default of a config value.

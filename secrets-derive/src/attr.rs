@@ -8,7 +8,7 @@ use crate::ctxt::Ctxt;
 
 /// The category keys of `#[secret(...)]`, as the user writes them.
 pub(crate) const CATEGORIES: [&str; 4] = ["required", "billing", "external", "optional"];
-const SECRET_KEYS: [&str; 9] = [
+const SECRET_KEYS: [&str; 10] = [
     "required",
     "billing",
     "external",
@@ -17,6 +17,7 @@ const SECRET_KEYS: [&str; 9] = [
     "description",
     "feature",
     "allow_empty",
+    "credential",
     "default",
 ];
 const CONFIG_KEYS: [&str; 3] = ["env", "default", "description"];
@@ -79,6 +80,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) feature: Option<LitStr>,
     pub(crate) allow_empty: bool,
     pub(crate) default: Option<LitStr>,
+    pub(crate) credential: Option<LitStr>,
     /// The doc comment, the description when none is given.
     pub(crate) doc: Option<String>,
 }
@@ -197,6 +199,16 @@ fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
             cx.error_spanned(&value, "a feature name may only hold ASCII letters, digits and `_`");
         }
         set_once(cx, meta, &mut out.feature, value);
+        return Ok(());
+    }
+    // #[secret(credential = "db-password")]
+    if meta.path.is_ident("credential") {
+        let value: LitStr = meta.value()?.parse()?;
+        let id = value.value();
+        if id.is_empty() || id.contains(['/', '\\', '\0']) || id == "." || id == ".." {
+            cx.error_spanned(&value, "a credential id is a file name: not empty, without `/`");
+        }
+        set_once(cx, meta, &mut out.credential, value);
         return Ok(());
     }
     // #[secret(allow_empty)]

@@ -128,9 +128,11 @@ fn var_spec(field: &Field<'_>) -> TokenStream {
             };
             let feature = option_str(field.attrs.feature.as_ref().map(syn::LitStr::value));
             let allow_empty = field.attrs.allow_empty;
+            let credential = option_str(field.attrs.credential.as_ref().map(syn::LitStr::value));
             quote! {
                 ::secrets_core::__private::secret_var(
                     #env, #label, ::secrets_core::Category::#category, #description, #feature, #allow_empty,
+                    #credential,
                 )
             }
         }

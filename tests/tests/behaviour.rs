@@ -365,7 +365,7 @@ fn the_status_json_has_the_documented_shape() {
         serde_json::json!({
             "name": "DATABASE_URL", "category": "required", "kind": "secret", "state": "configured",
             "level": "ok", "source": {"kind": "dotenv", "path": path, "line": 3},
-            "description": "Postgres connection string", "feature": null, "reason": null, "suggestion": null,
+            "description": "Postgres connection string", "feature": null, "reason": null, "suggestion": null, "concerns": [],
         })
     );
     assert_eq!(json["secrets"][1]["state"], "missing");

@@ -258,3 +258,37 @@ fn a_malformed_dotenv_never_echoes_its_lines() {
         assert_clean("malformed .env", &all, std::slice::from_ref(&secret));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn secret_files_never_show_their_content() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().unwrap();
+    let canaries = [canary(300), canary(301), canary(302)];
+    let write = |name: &str, content: Vec<u8>, mode: u32| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    // World-readable (an error under strict), too large, and not UTF-8: each an error path.
+    write("database_url", format!("{} \n", canaries[0]).into_bytes(), 0o644);
+    write("redis_url", canaries[1].repeat(60_000).into_bytes(), 0o600);
+    write("openai_api_key", [canaries[2].as_bytes(), b"\xff"].concat(), 0o600);
+    let sources = Sources::new().secrets_dir(dir.path());
+    let mut outputs = String::new();
+    let events = capture_tracing(|| {
+        let error = AppSecrets::load_with(&sources, Policy::strict()).unwrap_err();
+        outputs.push_str(&error_chain(&error));
+        let report = AppSecrets::status_from(&sources);
+        let _ = write!(outputs, "{report}{}{report:?}{sources:?}", report.to_json());
+        assert!(AppSecrets::load_with(&sources, Policy::startup().hard_fail(false)).is_err());
+    });
+    assert!(
+        outputs.contains("insecure: mode 0644")
+            && outputs.contains("is larger than")
+            && outputs.contains("not valid UTF-8")
+    );
+    assert_clean("secret files", &outputs, &canaries);
+    assert_clean("tracing events", &events, &canaries);
+}

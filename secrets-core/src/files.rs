@@ -1,0 +1,189 @@
+//! Secrets stored as files: `NAME_FILE`, secrets directories (Docker, Kubernetes) and systemd credentials.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+use secrecy::zeroize::Zeroize;
+
+use crate::source::{Concern, Found, Origin, Source, SourceError};
+use crate::spec::VarSpec;
+
+/// Files larger than this are refused by default: a secret is not a megabyte long.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+
+/// Reads a secret file: one trailing `\n` or `\r\n` removed, other whitespace kept and noted,
+/// the permissions judged; errors name the variable and the path, never the content.
+pub fn read_secret_file(name: &str, path: &Path, origin: Origin, max_size: u64) -> Result<Found, SourceError> {
+    let error = |reason: String| SourceError::File {
+        name: name.to_owned(),
+        path: path.to_owned(),
+        reason,
+    };
+    let metadata = fs::metadata(path).map_err(|e| error(io_reason(&e)))?;
+    if metadata.is_dir() {
+        return Err(error("is a directory, not a file".to_owned()));
+    }
+    if metadata.len() > max_size {
+        return Err(error(format!("is larger than {max_size} bytes")));
+    }
+    let mut bytes = Vec::new();
+    // `take` also bounds a file that grows between the check and the read.
+    fs::File::open(path)
+        .and_then(|file| file.take(max_size + 1).read_to_end(&mut bytes))
+        .map_err(|e| error(io_reason(&e)))?;
+    if bytes.len() as u64 > max_size {
+        bytes.zeroize();
+        return Err(error(format!("is larger than {max_size} bytes")));
+    }
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        e.into_bytes().zeroize();
+        error("is not valid UTF-8".to_owned())
+    })?;
+    let end = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .map_or(text.len(), str::len);
+    let mut concerns = Vec::new();
+    if text[..end].ends_with(char::is_whitespace) {
+        concerns.push(Concern::TrailingWhitespace);
+    }
+    if let Some(mode) = insecure_mode(&metadata) {
+        concerns.push(Concern::Insecure { mode });
+    }
+    let value = SecretString::from(&text[..end]);
+    text.zeroize();
+    let mut found = Found::new(value, origin);
+    found.concerns = concerns;
+    Ok(found)
+}
+
+/// The permission bits when group or others may read the file, like `systemd-creds list`.
+#[cfg(unix)]
+fn insecure_mode(metadata: &fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = metadata.permissions().mode() & 0o7777;
+    (mode & 0o044 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn insecure_mode(_: &fs::Metadata) -> Option<u32> {
+    None
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "cannot be read: permission denied".to_owned(),
+        std::io::ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
+        kind => format!("cannot be read: {kind}"),
+    }
+}
+
+/// `NAME_FILE=/path`: the value of `NAME` is the content of that file.
+///
+/// Both `NAME` and `NAME_FILE` set is an error, never a silent choice.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct FileIndirection;
+
+impl Source for FileIndirection {
+    fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
+        let Some(path) = std::env::var_os(format!("{name}_FILE")) else {
+            return Ok(None);
+        };
+        if std::env::var_os(name).is_some() {
+            return Err(SourceError::Conflict { name: name.to_owned() });
+        }
+        let path = PathBuf::from(path);
+        read_secret_file(name, &path, Origin::File { path: path.clone() }, DEFAULT_MAX_FILE_SIZE).map(Some)
+    }
+
+    fn describe(&self) -> Vec<String> {
+        vec!["NAME_FILE variables".to_owned()]
+    }
+}
+
+/// A directory with one file per secret: Docker secrets, Kubernetes volumes, systemd credentials.
+///
+/// The file name is the secret's id: the variable name in lowercase, or the
+/// `#[secret(credential = "...")]` of the field. Kubernetes' `..data` symlink layout works: the
+/// files are read through their links.
+#[derive(Clone, Debug)]
+pub struct SecretDir {
+    dir: PathBuf,
+    credentials: bool,
+    max_size: u64,
+}
+
+impl SecretDir {
+    /// A secrets directory such as `/run/secrets`.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            credentials: false,
+            max_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+
+    /// The systemd credentials of this service, when `$CREDENTIALS_DIRECTORY` is set.
+    pub fn credentials() -> Option<Self> {
+        let dir = std::env::var_os("CREDENTIALS_DIRECTORY")?;
+        Some(Self {
+            dir: dir.into(),
+            credentials: true,
+            max_size: DEFAULT_MAX_FILE_SIZE,
+        })
+    }
+
+    /// Refuses files larger than `bytes` (1 MiB by default).
+    #[must_use]
+    pub fn max_size(mut self, bytes: u64) -> Self {
+        self.max_size = bytes;
+        self
+    }
+
+    fn read(&self, name: &str, id: &str) -> Result<Option<Found>, SourceError> {
+        let path = self.dir.join(id);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let origin = if self.credentials {
+            Origin::Credential {
+                id: id.to_owned(),
+                path: path.clone(),
+            }
+        } else {
+            Origin::File { path: path.clone() }
+        };
+        read_secret_file(name, &path, origin, self.max_size).map(Some)
+    }
+}
+
+impl Source for SecretDir {
+    fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
+        self.read(name, &name.to_ascii_lowercase())
+    }
+
+    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
+        vars.iter()
+            .map(|var| self.read(var.name(), &var.credential_id()))
+            .collect()
+    }
+
+    fn lookup_spec(&self, spec: &'static crate::ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
+        spec.vars()
+            .iter()
+            .map(|var| self.read(var.name(), &var.credential_id()))
+            .collect()
+    }
+
+    fn describe(&self) -> Vec<String> {
+        let kind = if self.credentials {
+            "credentials"
+        } else {
+            "secrets directory"
+        };
+        vec![format!("{kind} {}", self.dir.display())]
+    }
+}
