@@ -103,6 +103,21 @@ impl Sources {
         }
     }
 
+    /// Adds the KV v2 secrets at `paths` (`secret/app`) from a Vault or OpenBao server, read now,
+    /// one request per path; a server that does not answer is reported as a problem.
+    #[cfg(feature = "vault")]
+    #[must_use]
+    pub fn vault(mut self, config: &crate::VaultConfig, paths: &[&str]) -> Self {
+        match config.read(paths) {
+            Ok(source) => self.with(source),
+            Err(problem) => {
+                self.notes.push(format!("vault {}", config.addr()));
+                self.problems.push(problem);
+                self
+            }
+        }
+    }
+
     /// Adds any source, asked after those already in the chain.
     #[must_use]
     pub fn with(mut self, source: impl Source + Send + Sync + 'static) -> Self {

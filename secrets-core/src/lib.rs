@@ -95,6 +95,8 @@ mod source;
 mod spec;
 mod suggest;
 mod value;
+#[cfg(feature = "vault")]
+mod vault;
 
 pub use chain::Sources;
 pub use contract::SecretContract;
@@ -111,6 +113,8 @@ pub use secrets_derive::SecretContract;
 pub use source::{Concern, Found, Origin, Source, SourceError};
 pub use spec::{Category, ContractSpec, Kind, VarSpec};
 pub use value::{ParseError, SecretValue};
+#[cfg(feature = "vault")]
+pub use vault::{VaultConfig, VaultSource};
 
 /// Items the derive's generated code uses; not part of the public API.
 #[doc(hidden)]

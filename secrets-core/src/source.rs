@@ -168,6 +168,15 @@ pub enum Origin {
         /// The file.
         path: PathBuf,
     },
+    /// A key of a Vault or OpenBao KV v2 secret.
+    Vault {
+        /// The secret, as `MOUNT/PATH`.
+        path: String,
+        /// The key within it.
+        key: String,
+        /// The secret's version, when the server said.
+        version: Option<u64>,
+    },
     /// A [`MapSource`](crate::MapSource), as in tests.
     Map,
     /// The `default` of a `#[config]`.
@@ -189,6 +198,10 @@ impl fmt::Display for Origin {
             }
             Self::File { path } => write!(f, "file:{}", path.display()),
             Self::Credential { id, .. } => write!(f, "credential:{id}"),
+            Self::Vault { path, key, version } => {
+                write!(f, "vault:{path}#{key}")?;
+                version.map_or(Ok(()), |version| write!(f, "@v{version}"))
+            }
             Self::Map => f.write_str("map"),
             Self::Default => f.write_str("default"),
         }
@@ -229,6 +242,16 @@ pub enum SourceError {
         /// The file.
         path: PathBuf,
         /// Why, without any of the file's content.
+        reason: String,
+    },
+    /// A Vault or OpenBao server that did not give the secret; never names the token.
+    #[error("vault at {addr}, {path}: {reason}")]
+    Vault {
+        /// The server address.
+        addr: String,
+        /// The secret path (or the login path).
+        path: String,
+        /// Why, without any value.
         reason: String,
     },
     /// A `.env` file that could not be read (permissions, not UTF-8, an I/O error).

@@ -1,0 +1,317 @@
+//! HashiCorp Vault and OpenBao KV v2 as a source (feature `vault`): one request per secret path.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::zeroize::Zeroize;
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use crate::source::{Found, Origin, Source, SourceError};
+
+/// A KV v2 secret: its keys and values, and its version.
+type KvSecret = (Vec<(String, SecretString)>, Option<u64>);
+
+/// How long one request to the server may take, connecting included.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Where and how to reach a Vault or OpenBao server.
+///
+/// [`VaultConfig::from_env`] reads `VAULT_ADDR`, `VAULT_TOKEN`, `VAULT_NAMESPACE` and
+/// `VAULT_CACERT`, as the `vault` and `bao` commands do; every setting also has a method.
+#[derive(Clone)]
+pub struct VaultConfig {
+    addr: String,
+    auth: Auth,
+    namespace: Option<String>,
+    cacert: Option<PathBuf>,
+    timeout: Duration,
+}
+
+#[derive(Clone)]
+enum Auth {
+    None,
+    Token(SecretString),
+    AppRole { role_id: String, secret_id: SecretString },
+}
+
+impl std::fmt::Debug for VaultConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let auth = match self.auth {
+            Auth::None => "none",
+            Auth::Token(_) => "token",
+            Auth::AppRole { .. } => "approle",
+        };
+        f.debug_struct("VaultConfig")
+            .field("addr", &self.addr)
+            .field("auth", &auth)
+            .field("namespace", &self.namespace)
+            .field("cacert", &self.cacert)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl VaultConfig {
+    /// A server at `addr` (`https://vault.internal:8200`), no credentials yet.
+    pub fn new(addr: impl Into<String>) -> Self {
+        Self {
+            addr: addr.into().trim_end_matches('/').to_owned(),
+            auth: Auth::None,
+            namespace: None,
+            cacert: None,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// `VAULT_ADDR`, `VAULT_TOKEN`, `VAULT_NAMESPACE` and `VAULT_CACERT`; `None` without `VAULT_ADDR`.
+    pub fn from_env() -> Option<Self> {
+        let text = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let mut config = Self::new(text("VAULT_ADDR")?);
+        if let Some(token) = text("VAULT_TOKEN") {
+            config = config.token(SecretString::from(token));
+        }
+        config.namespace = text("VAULT_NAMESPACE");
+        config.cacert = text("VAULT_CACERT").map(PathBuf::from);
+        Some(config)
+    }
+
+    /// The server address.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    /// Authenticates with a token (sent as `X-Vault-Token`, never shown).
+    #[must_use]
+    pub fn token(mut self, token: SecretString) -> Self {
+        self.auth = Auth::Token(token);
+        self
+    }
+
+    /// Logs in with AppRole (`auth/approle/login`) before reading.
+    #[must_use]
+    pub fn approle(mut self, role_id: impl Into<String>, secret_id: SecretString) -> Self {
+        self.auth = Auth::AppRole {
+            role_id: role_id.into(),
+            secret_id,
+        };
+        self
+    }
+
+    /// The Vault Enterprise / OpenBao namespace (`X-Vault-Namespace`).
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Trusts the certificate authority in this PEM file, as `VAULT_CACERT` does.
+    #[must_use]
+    pub fn cacert(mut self, path: impl Into<PathBuf>) -> Self {
+        self.cacert = Some(path.into());
+        self
+    }
+
+    /// Bounds each request, connecting included (5 s by default).
+    #[must_use]
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Logs in if needed and reads every KV v2 `paths` entry (`secret/app`: mount `secret`,
+    /// path `app`), one request each; the secret's keys are variable names (envconsul's rule).
+    pub fn read(&self, paths: &[&str]) -> Result<VaultSource, SourceError> {
+        let agent = self.agent()?;
+        let token = match &self.auth {
+            Auth::None => None,
+            Auth::Token(token) => Some(token.clone()),
+            Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, role_id, secret_id)?),
+        };
+        let mut values = HashMap::new();
+        for path in paths {
+            let (data, version) = self.read_path(&agent, token.as_ref(), path)?;
+            for (key, value) in data {
+                let origin = Origin::Vault {
+                    path: (*path).to_owned(),
+                    key: key.clone(),
+                    version,
+                };
+                values.insert(key, (value, origin));
+            }
+        }
+        Ok(VaultSource {
+            addr: self.addr.clone(),
+            paths: paths.iter().map(|path| (*path).to_owned()).collect(),
+            values,
+        })
+    }
+
+    fn error(&self, path: &str, reason: impl Into<String>) -> SourceError {
+        SourceError::Vault {
+            addr: self.addr.clone(),
+            path: path.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    fn agent(&self) -> Result<ureq::Agent, SourceError> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(cacert) = &self.cacert {
+            let unusable = |reason: String| self.error("-", format!("VAULT_CACERT {}: {reason}", cacert.display()));
+            let pem = std::fs::read(cacert).map_err(|error| unusable(error.kind().to_string()))?;
+            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(unusable("holds no PEM certificate".to_owned()));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(self.timeout))
+            .http_status_as_error(false)
+            .tls_config(tls.build())
+            .build();
+        Ok(config.into())
+    }
+
+    fn login(&self, agent: &ureq::Agent, role_id: &str, secret_id: &SecretString) -> Result<SecretString, SourceError> {
+        const LOGIN: &str = "auth/approle/login";
+        let mut body = serde_json::json!({ "role_id": role_id, "secret_id": secret_id.expose_secret() }).to_string();
+        let mut request = agent
+            .post(format!("{}/v1/{LOGIN}", self.addr))
+            .header("Content-Type", "application/json");
+        if let Some(namespace) = &self.namespace {
+            request = request.header("X-Vault-Namespace", namespace);
+        }
+        let response = request.send(body.as_bytes());
+        body.zeroize();
+        let mut json = self.json(LOGIN, response)?;
+        let token = json.pointer_mut("/auth/client_token").map(Value::take);
+        match token {
+            Some(Value::String(token)) => Ok(SecretString::from(token)),
+            _ => Err(self.error(LOGIN, "the login answer holds no client token")),
+        }
+    }
+
+    fn read_path(
+        &self,
+        agent: &ureq::Agent,
+        token: Option<&SecretString>,
+        path: &str,
+    ) -> Result<KvSecret, SourceError> {
+        let Some((mount, rest)) = path
+            .split_once('/')
+            .filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
+        else {
+            return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
+        };
+        let mut request = agent.get(format!("{}/v1/{mount}/data/{rest}", self.addr));
+        if let Some(token) = token {
+            request = request.header("X-Vault-Token", token.expose_secret());
+        }
+        if let Some(namespace) = &self.namespace {
+            request = request.header("X-Vault-Namespace", namespace);
+        }
+        let mut json = self.json(path, request.call())?;
+        let version = json.pointer("/data/metadata/version").and_then(Value::as_u64);
+        let Some(Value::Object(data)) = json.pointer_mut("/data/data").map(Value::take) else {
+            return Err(self.error(path, "is not a KV version 2 secret"));
+        };
+        let pairs = data
+            .into_iter()
+            .map(|(key, value)| {
+                let text = match value {
+                    Value::String(text) => text,
+                    other => other.to_string(),
+                };
+                (key, SecretString::from(text))
+            })
+            .collect();
+        Ok((pairs, version))
+    }
+
+    /// The JSON body of a 200 answer, or a value-free error for everything else.
+    fn json(
+        &self,
+        path: &str,
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Value, SourceError> {
+        let mut response = response.map_err(|error| self.error(path, transport_reason(&error, self.timeout)))?;
+        let status = response.status().as_u16();
+        let mut body = response.body_mut().read_to_string().unwrap_or_default();
+        let parsed = serde_json::from_str::<Value>(&body);
+        body.zeroize();
+        match status {
+            200 => parsed.map_err(|_| self.error(path, "answered with something that is not JSON")),
+            403 => Err(self.error(
+                path,
+                "permission denied (403): the token cannot read this path, or has expired",
+            )),
+            404 => Err(self.error(
+                path,
+                "not found (404): no secret at this path, or the mount is not KV version 2",
+            )),
+            503 => Err(self.error(path, "unavailable (503): the server is sealed or in standby")),
+            400 if path == "auth/approle/login" => {
+                Err(self.error(path, "login refused (400): wrong role_id or secret_id"))
+            }
+            status => Err(self.error(path, format!("answered HTTP {status}"))),
+        }
+    }
+}
+
+fn transport_reason(error: &ureq::Error, timeout: Duration) -> String {
+    match error {
+        ureq::Error::Timeout(_) => format!("no answer within {timeout:?}"),
+        ureq::Error::HostNotFound => "unreachable: host not found".to_owned(),
+        ureq::Error::ConnectionFailed => "unreachable: connection failed".to_owned(),
+        // rustls reports handshake and certificate failures as invalid data.
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => format!("TLS failed: {io}"),
+        ureq::Error::Io(io) => format!("unreachable: {}", io.kind()),
+        ureq::Error::Tls(reason) => format!("TLS failed: {reason}"),
+        ureq::Error::Rustls(error) => format!("TLS failed: {error}"),
+        other => format!("request failed: {other}"),
+    }
+}
+
+/// The values of one or more KV v2 secrets, read once; lookups are answered from memory.
+pub struct VaultSource {
+    addr: String,
+    paths: Vec<String>,
+    values: HashMap<String, (SecretString, Origin)>,
+}
+
+impl std::fmt::Debug for VaultSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultSource")
+            .field("addr", &self.addr)
+            .field("paths", &self.paths)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Source for VaultSource {
+    fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
+        Ok(self
+            .values
+            .get(name)
+            .map(|(value, origin)| Found::new(SecretString::from(value.expose_secret()), origin.clone())))
+    }
+
+    fn describe(&self) -> Vec<String> {
+        self.paths
+            .iter()
+            .map(|path| format!("vault {}/{path}", self.addr))
+            .collect()
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.values.keys().cloned().collect()
+    }
+}
