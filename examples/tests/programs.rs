@@ -215,6 +215,34 @@ fn get(addr: &str, path: &str) -> (String, String) {
     (head.lines().next().unwrap().to_owned(), body.to_owned())
 }
 
+/// Starts the service with `vars` from `dir`; returns it (killed on drop), its address and stderr.
+fn start_service(dir: &Path, vars: &[(&str, &str)]) -> (Running, String, BufReader<std::process::ChildStderr>) {
+    let mut child = program("service", dir, vars)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let running = Running(child);
+    let mut first = String::new();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let Some(addr) = first.trim().strip_prefix("listening on ") else {
+        let mut logs = String::new();
+        let _ = stderr.read_to_string(&mut logs);
+        panic!("the service did not start: {first:?}\n{logs}");
+    };
+    (running, addr.to_owned(), stderr)
+}
+
+/// The JSON status the running service serves.
+fn served_status(addr: &str) -> serde_json::Value {
+    let (status_line, body) = get(addr, "/secrets/status");
+    assert_eq!(status_line, "HTTP/1.1 200 OK");
+    assert_no_canary("status JSON", &body);
+    serde_json::from_str(&body).unwrap()
+}
+
 #[test]
 fn service_serves_health_and_a_value_free_status() {
     let empty = tempfile::tempdir().unwrap();
@@ -223,26 +251,10 @@ fn service_serves_health_and_a_value_free_status() {
         ("SESSION_KEY", CANARIES[1]),
         ("BIND_ADDR", "127.0.0.1:0"),
     ];
-    let mut child = program("service", empty.path(), &vars)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let _running = Running(child);
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
-    let addr = first
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
+    let (_running, addr, stderr) = start_service(empty.path(), &vars);
 
     assert_eq!(get(&addr, "/healthz"), ("HTTP/1.1 200 OK".to_owned(), "ok".to_owned()));
-    let (status_line, body) = get(&addr, "/secrets/status");
-    assert_eq!(status_line, "HTTP/1.1 200 OK");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let json = served_status(&addr);
     assert_eq!(json["contract"], "ServiceSecrets");
     assert_eq!(json["ok"], true);
     let names: Vec<&str> = json["secrets"]
@@ -262,11 +274,10 @@ fn service_serves_health_and_a_value_free_status() {
         ]
     );
     assert_eq!(json["secrets"][2]["level"], "warning");
-    assert_no_canary("status JSON", &body);
 
     // The warnings were written before the port was bound, so they are already in stderr.
     let mut warnings = String::new();
-    let mut reader = BufReader::new(stderr);
+    let mut reader = stderr;
     while !warnings.contains("SENTRY_DSN") {
         assert!(
             reader.read_line(&mut warnings).unwrap() > 0,
@@ -278,6 +289,72 @@ fn service_serves_health_and_a_value_free_status() {
         "{warnings}"
     );
     assert_no_canary("service logs", &warnings);
+}
+
+#[test]
+fn service_takes_its_secrets_from_a_mounted_directory() {
+    let mount = tempfile::tempdir().unwrap();
+    private_file(mount.path(), "database_url", CANARIES[0]);
+    private_file(mount.path(), "session_key", &format!("{}\n", CANARIES[1]));
+    let dir = mount.path().to_str().unwrap();
+    let (_running, addr, _) = start_service(mount.path(), &[("SECRETS_DIR", dir), ("BIND_ADDR", "127.0.0.1:0")]);
+    let json = served_status(&addr);
+    assert_eq!(json["ok"], true);
+    assert_eq!(
+        json["secrets"][0]["source"],
+        serde_json::json!({"kind": "file", "path": format!("{dir}/database_url")})
+    );
+    assert_eq!(json["secrets"][1]["source"]["kind"], "file");
+}
+
+/// An OpenBao dev server from `.ci/run`, or `None` after saying loudly that the test is skipped.
+fn openbao() -> Option<(String, String)> {
+    match (
+        std::env::var("SECRETS_TEST_VAULT_ADDR"),
+        std::env::var("SECRETS_TEST_VAULT_TOKEN"),
+    ) {
+        (Ok(addr), Ok(token)) => Some((addr, token)),
+        _ if std::env::var("CI").as_deref() == Ok("true") => panic!("no OpenBao server: .ci/run starts one"),
+        _ => {
+            eprintln!("SKIPPED: no OpenBao server (SECRETS_TEST_VAULT_ADDR); run the tests through .ci/run");
+            None
+        }
+    }
+}
+
+#[test]
+fn service_takes_its_secrets_from_openbao() {
+    let Some((vault, token)) = openbao() else { return };
+    let body = serde_json::json!({"data": {"DATABASE_URL": CANARIES[0], "SESSION_KEY": CANARIES[1]}});
+    let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+    agent
+        .post(format!("{vault}/v1/secret/data/service"))
+        .header("X-Vault-Token", &token)
+        .send(body.to_string().as_bytes())
+        .unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let vars = [
+        ("VAULT_ADDR", vault.as_str()),
+        ("VAULT_TOKEN", token.as_str()),
+        ("VAULT_SECRET_PATHS", "secret/service"),
+        ("BIND_ADDR", "127.0.0.1:0"),
+    ];
+    let (_running, addr, _) = start_service(empty.path(), &vars);
+    let json = served_status(&addr);
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["secrets"][0]["source"]["kind"], "vault");
+    assert_eq!(json["secrets"][0]["source"]["path"], "secret/service");
+
+    // A token the server refuses stops the service with 78, naming the server and the path.
+    let refused = [("VAULT_TOKEN", "not-a-token-Wq3Zr8"), vars[0], vars[2], vars[3]];
+    let output = program("service", empty.path(), &refused).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr.contains(&format!("vault at {vault}, secret/service: permission denied (403)")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Wq3Zr8"));
 }
 
 /// A file holding `content`, readable by its owner only.

@@ -30,10 +30,19 @@ pub fn run<C: SecretContract>() -> ! {
 /// Runs the subcommand in `args` (the first is the command's own name) and returns the exit status:
 /// 0 when it holds, 78 when `check` fails, 1 for a stale `.env.example`, 2 for bad usage.
 pub fn run_from<C: SecretContract>(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
+    run_from_with::<C>(args, |sources| sources)
+}
+
+/// Like [`run_from`], with the sources the program itself adds to the standard chain (a secrets
+/// directory, Vault), so `check` judges what the program will load.
+pub fn run_from_with<C: SecretContract>(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    extend: impl Fn(Sources) -> Sources,
+) -> i32 {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     match command::<C>().try_get_matches_from(args) {
-        Ok(matches) => execute::<C>(&matches, &mut stdout, &mut stderr),
+        Ok(matches) => execute::<C>(&matches, &extend, &mut stdout, &mut stderr),
         Err(error) => {
             let _ = error.print();
             error.exit_code()
@@ -104,10 +113,17 @@ fn command<C: SecretContract>() -> Command {
         .subcommand(Command::new("docs").about("Print a Markdown table of the contract"))
 }
 
-fn execute<C: SecretContract>(matches: &ArgMatches, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let sources = |matches: &ArgMatches| match matches.get_one::<PathBuf>("env-file") {
-        Some(path) => Sources::new().credentials().file_indirection().env().dotenv_file(path),
-        None => Sources::standard(),
+fn execute<C: SecretContract>(
+    matches: &ArgMatches,
+    extend: &dyn Fn(Sources) -> Sources,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let sources = |matches: &ArgMatches| {
+        extend(match matches.get_one::<PathBuf>("env-file") {
+            Some(path) => Sources::new().credentials().file_indirection().env().dotenv_file(path),
+            None => Sources::standard(),
+        })
     };
     let written = match matches.subcommand() {
         Some(("status", sub)) => {
@@ -252,7 +268,7 @@ mod tests {
     fn run_in_process(args: &[&str]) -> (i32, String, String) {
         let matches = command::<Shop>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = execute::<Shop>(&matches, &mut out, &mut err);
+        let code = execute::<Shop>(&matches, &|sources| sources, &mut out, &mut err);
         (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
     }
 

@@ -422,3 +422,51 @@ fn twenty_secrets_from_one_path_cost_one_request() {
         "one GET for the whole path, lookups answered from memory"
     );
 }
+
+/// Load time of 20 secrets from one OpenBao path (one request, connection included) against the
+/// same 20 values from memory; printed, never asserted. Run with `-- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement: needs the OpenBao server of .ci/openbao.sh"]
+fn measure_twenty_secrets_from_openbao() {
+    let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
+        return;
+    };
+    let data: serde_json::Map<String, serde_json::Value> = (0..20)
+        .map(|i| {
+            (
+                format!("SECRET_{i:02}"),
+                serde_json::Value::from(format!("value-{i:02}-xxxxxxxxxxxx")),
+            )
+        })
+        .collect();
+    let _ = write_secret(&addr, &token, "twenty", &serde_json::Value::Object(data.clone()));
+    let memory: secrets_core::MapSource = data
+        .iter()
+        .map(|(key, value)| (key.clone(), value.as_str().unwrap().to_owned()))
+        .collect();
+    let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
+    let median = |mut samples: Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2]
+    };
+    let time = |f: &dyn Fn()| {
+        median(
+            (0..51)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    f();
+                    start.elapsed()
+                })
+                .collect(),
+        )
+    };
+    let vault = time(&|| {
+        let sources = Sources::new().vault(&config, &["secret/twenty"]);
+        assert!(Twenty::load_from(&sources).is_ok());
+    });
+    let in_memory = time(&|| assert!(Twenty::load_from(&memory).is_ok()));
+    println!(
+        "20 secrets: OpenBao {vault:?} (one request), in memory {in_memory:?}, ratio {:.0}x",
+        vault.as_secs_f64() / in_memory.as_secs_f64()
+    );
+}

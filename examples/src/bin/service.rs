@@ -4,6 +4,10 @@
 //! are logged as warnings. Once up it serves `GET /healthz` and `GET /secrets/status`.
 //!
 //! `service secrets <status|check|env-example|docs>` checks the contract without starting.
+//!
+//! Beyond the environment and `.env`, secrets can come from files (`NAME_FILE`, systemd
+//! credentials, or a directory named by `SECRETS_DIR`) and from Vault or OpenBao
+//! (`VAULT_ADDR`, `VAULT_TOKEN`, and the KV v2 paths in `VAULT_SECRET_PATHS`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,7 +17,34 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use secrets_core::{SecretContract, SecretString};
+use std::path::PathBuf;
+
+use secrets_core::{SecretContract, SecretString, Sources, VaultConfig, config_error};
+
+/// Where the service's secrets live besides the standard sources.
+#[derive(SecretContract)]
+struct SecretLocations {
+    /// A secrets directory, such as a Docker or Kubernetes secret mount
+    #[config]
+    secrets_dir: Option<PathBuf>,
+    /// Comma-separated Vault/OpenBao KV v2 paths, such as `secret/service`
+    #[config]
+    vault_secret_paths: Option<String>,
+}
+
+/// The standard sources plus the secrets directory and Vault paths the environment names.
+fn sources(base: Sources) -> Sources {
+    let locations = SecretLocations::load_or_exit();
+    let mut sources = base;
+    if let Ok(dir) = locations.secrets_dir() {
+        sources = sources.secrets_dir(dir);
+    }
+    if let (Ok(paths), Some(vault)) = (locations.vault_secret_paths(), VaultConfig::from_env()) {
+        let paths: Vec<&str> = paths.split(',').map(str::trim).collect();
+        sources = sources.vault(&vault, &paths);
+    }
+    sources
+}
 
 #[derive(SecretContract)]
 struct ServiceSecrets {
@@ -42,8 +73,9 @@ struct AppState {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     if std::env::args().nth(1).as_deref() == Some("secrets") {
-        std::process::exit(secrets_core::cli::run_from::<ServiceSecrets>(
+        std::process::exit(secrets_core::cli::run_from_with::<ServiceSecrets>(
             std::env::args_os().skip(1),
+            sources,
         ));
     }
     tracing_subscriber::fmt()
@@ -52,12 +84,13 @@ async fn main() -> std::io::Result<()> {
         .init();
 
     // Startup validation comes first: nothing is bound until the contract holds.
-    let secrets = ServiceSecrets::load_or_exit();
+    let sources = sources(Sources::standard());
+    let secrets = ServiceSecrets::load_from(&sources).unwrap_or_else(|error| config_error(&error));
     if !secrets.has_summaries() {
         tracing::info!("summaries are off: OPENAI_API_KEY is not set");
     }
     let state = Arc::new(AppState {
-        status_json: ServiceSecrets::status().to_json(),
+        status_json: ServiceSecrets::status_from(&sources).to_json(),
     });
 
     let app = Router::new()
