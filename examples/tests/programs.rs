@@ -307,14 +307,24 @@ fn service_takes_its_secrets_from_a_mounted_directory() {
     assert_eq!(json["secrets"][1]["source"]["kind"], "file");
 }
 
+/// Where `.ci/run` started OpenBao; read through a contract like everything else here.
+#[derive(secrets_core::SecretContract)]
+struct TestServer {
+    #[config(env = "SECRETS_TEST_VAULT_ADDR")]
+    addr: Option<String>,
+    #[secret(optional, env = "SECRETS_TEST_VAULT_TOKEN")]
+    token: Option<secrets_core::SecretString>,
+    #[config(env = "CI")]
+    ci: Option<String>,
+}
+
 /// An OpenBao dev server from `.ci/run`, or `None` after saying loudly that the test is skipped.
 fn openbao() -> Option<(String, String)> {
-    match (
-        std::env::var("SECRETS_TEST_VAULT_ADDR"),
-        std::env::var("SECRETS_TEST_VAULT_TOKEN"),
-    ) {
-        (Ok(addr), Ok(token)) => Some((addr, token)),
-        _ if std::env::var("CI").as_deref() == Ok("true") => panic!("no OpenBao server: .ci/run starts one"),
+    use secrets_core::{ExposeSecret, SecretContract};
+    let server = TestServer::load().unwrap();
+    match (server.addr(), server.token()) {
+        (Ok(addr), Ok(token)) => Some((addr.clone(), token.expose_secret().to_owned())),
+        _ if server.ci().is_ok_and(|ci| ci == "true") => panic!("no OpenBao server: .ci/run starts one"),
         _ => {
             eprintln!("SKIPPED: no OpenBao server (SECRETS_TEST_VAULT_ADDR); run the tests through .ci/run");
             None
