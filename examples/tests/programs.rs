@@ -440,3 +440,15 @@ fn systemd_credentials_come_first() {
     )));
     assert_no_canary("quickstart stdout", &stdout);
 }
+
+#[test]
+fn a_name_file_that_cannot_be_read_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let vars = [("DATABASE_URL_FILE", "/nonexistent/db"), ("REDIS_URL", "redis://x")];
+    let (output, _, stderr) = run("quickstart", dir.path(), &vars);
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr.contains("DATABASE_URL (required secret): unreadable: /nonexistent/db does not exist"),
+        "{stderr}"
+    );
+}

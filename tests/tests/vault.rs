@@ -49,17 +49,35 @@ fn server(addr_var: &str) -> Option<(String, String)> {
 
 /// Calls the server's HTTP API with the root token (test setup only).
 fn api(addr: &str, token: &str, method: &str, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    api_in(addr, token, "", method, path, body)
+}
+
+/// Calls the server's HTTP API in a namespace (`""` for the root one).
+fn api_in(
+    addr: &str,
+    token: &str,
+    namespace: &str,
+    method: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> serde_json::Value {
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let url = format!("{addr}/v1/{path}");
     let response = match method {
-        "GET" => agent.get(&url).header("X-Vault-Token", token).call(),
+        "GET" => agent
+            .get(&url)
+            .header("X-Vault-Token", token)
+            .header("X-Vault-Namespace", namespace)
+            .call(),
         "POST" => agent
             .post(&url)
             .header("X-Vault-Token", token)
+            .header("X-Vault-Namespace", namespace)
             .send(body.to_string().as_bytes()),
         "PUT" => agent
             .put(&url)
             .header("X-Vault-Token", token)
+            .header("X-Vault-Namespace", namespace)
             .send(body.to_string().as_bytes()),
         other => panic!("no method {other}"),
     };
@@ -188,6 +206,29 @@ fn a_policy_restricted_token_reads_only_its_paths() {
         .to_string();
     assert!(error.contains("secret/forbidden: permission denied (403)"), "{error}");
     assert!(!error.contains(&token));
+}
+
+#[test]
+fn a_namespace_is_sent_and_a_missing_path_is_a_404() {
+    let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
+        return;
+    };
+    api(&addr, &token, "POST", "sys/namespaces/team", &serde_json::json!({}));
+    let kv = serde_json::json!({"type": "kv", "options": {"version": "2"}});
+    api_in(&addr, &token, "team", "POST", "sys/mounts/secret", &kv);
+    let data = serde_json::json!({"data": {"DATABASE_URL": "postgres://team", "REDIS_URL": "redis://team"}});
+    api_in(&addr, &token, "team", "POST", "secret/data/team-only", &data);
+    let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
+    let in_team = config.clone().namespace("team");
+    let secrets = AppSecrets::load_from(&Sources::new().vault(&in_team, &["secret/team-only"])).unwrap();
+    assert_eq!(secrets.database_url().expose_secret(), "postgres://team");
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/team-only"]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&format!("vault at {addr}, secret/team-only: not found (404)")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -416,6 +457,8 @@ fn twenty_secrets_from_one_path_cost_one_request() {
     assert_eq!(secrets.s19().expose_secret(), "value-19");
     let report = Twenty::status_from(&sources);
     assert!(report.is_ok());
+    let shown = format!("{report}{}{report:?}{sources:?}{config:?}", report.to_json());
+    assert!(!shown.contains("value-") && !shown.contains("stub"), "{shown}");
     assert_eq!(
         requests.load(Ordering::SeqCst),
         1,
