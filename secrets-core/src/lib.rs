@@ -90,6 +90,7 @@ mod files;
 mod load;
 mod map;
 mod policy;
+mod redact;
 mod report;
 mod source;
 mod spec;
@@ -107,6 +108,9 @@ pub use exit::{EX_CONFIG, config_error};
 pub use files::{DEFAULT_MAX_FILE_SIZE, FileIndirection, SecretDir, read_secret_file};
 pub use map::MapSource;
 pub use policy::Policy;
+#[cfg(feature = "tracing")]
+pub use redact::RedactingMakeWriter;
+pub use redact::{MASK, RedactingWriter, Redactor};
 pub use report::{Entry, Level, State, StatusReport, Unknown};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
 pub use secrets_derive::SecretContract;
@@ -166,6 +170,43 @@ pub mod __private {
     ) -> Result<&'a T, SecretError> {
         value.as_ref().ok_or_else(|| SecretError::missing(&spec.vars()[index]))
     }
+
+    /// A secret field, asked for its text. Through [`Text`] when its type is a
+    /// [`SecretValue`](crate::SecretValue), else through [`NoText`]: a field whose type is not
+    /// one is already an error at its load call, and this way it is reported once.
+    pub struct Field<'a, T>(pub &'a T);
+
+    /// An `Option` secret field, asked for its text.
+    pub struct OptionalField<'a, T>(pub &'a Option<T>);
+
+    /// The text of a secret field whose type keeps it.
+    pub trait Text<'a> {
+        /// The text, if any.
+        fn text(&self) -> Option<&'a str>;
+    }
+
+    impl<'a, T: crate::SecretValue> Text<'a> for Field<'a, T> {
+        fn text(&self) -> Option<&'a str> {
+            self.0.secret_text()
+        }
+    }
+
+    impl<'a, T: crate::SecretValue> Text<'a> for OptionalField<'a, T> {
+        fn text(&self) -> Option<&'a str> {
+            self.0.as_ref().and_then(crate::SecretValue::secret_text)
+        }
+    }
+
+    /// The fallback for a field that is not a secret value (already an error elsewhere).
+    pub trait NoText<'a> {
+        /// Nothing.
+        fn text(&self) -> Option<&'a str> {
+            None
+        }
+    }
+
+    impl<'a, T> NoText<'a> for &Field<'a, T> {}
+    impl<'a, T> NoText<'a> for &OptionalField<'a, T> {}
 
     /// Prints `[REDACTED]` in a contract's `Debug`.
     pub struct Redacted;

@@ -10,9 +10,12 @@ use crate::error::ContractError;
 use crate::policy::Policy;
 use crate::report::{Entry, Level, State, StatusReport, Unknown};
 use crate::source::{Concern, Found, Origin, Source, SourceError};
-use crate::spec::{ContractSpec, VarSpec};
+use crate::spec::{ContractSpec, Kind, VarSpec};
 use crate::suggest::near_miss;
 use crate::value::{ParseError, SecretValue};
+
+/// Secrets shorter than this are warned about: masking them in logs would mask ordinary words.
+const MIN_MASKABLE: usize = 8;
 
 /// Values longer than this are refused: no secret or setting is a megabyte long.
 const MAX_VALUE_LEN: usize = 1024 * 1024;
@@ -76,15 +79,16 @@ impl Values {
         let var = &self.vars[index];
         let slot = &mut self.slots[index];
         match slot {
-            Slot::Found(value, origin, _) => {
+            Slot::Found(value, origin, concerns) => {
                 let value = value.take()?;
-                match refusal(var, value.expose_secret(), origin) {
-                    Some(state) => {
-                        self.refused.push((index, state));
-                        None
-                    }
-                    None => Some(value),
+                if let Some(state) = refusal(var, value.expose_secret(), origin) {
+                    self.refused.push((index, state));
+                    return None;
                 }
+                if var.kind() == Kind::Secret && value.expose_secret().chars().count() < MIN_MASKABLE {
+                    concerns.push(Concern::TooShort);
+                }
+                Some(value)
             }
             Slot::Missing => {
                 let default = var.default()?;

@@ -99,6 +99,9 @@ impl Policy {
         if concerns.iter().any(Concern::is_insecure) {
             return if self.strict { Level::Error } else { Level::Warning };
         }
+        if concerns.iter().any(Concern::is_warning) {
+            return level.max(Level::Warning);
+        }
         level
     }
 

@@ -94,6 +94,8 @@ pub struct Found {
 pub enum Concern {
     /// The file's value ends in whitespace that was kept (only one final newline is removed).
     TrailingWhitespace,
+    /// The secret is shorter than 8 characters: too short to mask in logs without masking words.
+    TooShort,
     /// The file is readable by its group or by others: a warning, an error under `Policy::strict()`.
     Insecure {
         /// The file's permission bits.
@@ -106,12 +108,18 @@ impl Concern {
     pub fn is_insecure(&self) -> bool {
         matches!(self, Self::Insecure { .. })
     }
+
+    /// Whether it makes the variable a warning whatever the policy.
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Self::TooShort)
+    }
 }
 
 impl fmt::Display for Concern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::TrailingWhitespace => f.write_str("trailing whitespace kept"),
+            Self::TooShort => f.write_str("shorter than 8 characters: too short to mask in logs"),
             Self::Insecure { mode } => write!(f, "insecure: mode {mode:04o} lets group or others read it"),
         }
     }

@@ -15,11 +15,20 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
 pub trait SecretValue: Sized {
     /// Builds the value from the raw text; the error must not contain the text.
     fn from_secret(raw: SecretString) -> Result<Self, ParseError>;
+
+    /// The text to mask in output (for [`Redactor`](crate::Redactor)), when the type keeps it.
+    fn secret_text(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl SecretValue for SecretString {
     fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
         Ok(raw)
+    }
+
+    fn secret_text(&self) -> Option<&str> {
+        Some(self.expose_secret())
     }
 }
 

@@ -47,6 +47,11 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .map(|field| field.ident)
         .collect();
     let fields = contract.fields.iter().map(|field| field.ident);
+    let texts = contract.fields.iter().filter(|field| matches!(field.role(), Role::Secret(_))).map(|field| {
+        let ident = field.ident;
+        let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
+        quote!(::core::iter::Extend::extend(&mut __texts, (&::secrets_core::__private::#wrapper(&self.#ident)).text());)
+    });
     let methods = contract
         .fields
         .iter()
@@ -82,6 +87,14 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
                 static SPEC: ::secrets_core::ContractSpec =
                     ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*], #prefix);
                 &SPEC
+            }
+
+            fn __secret_texts(&self) -> ::std::vec::Vec<&str> {
+                #[allow(unused_imports)]
+                use ::secrets_core::__private::{NoText as _, Text as _};
+                let mut __texts = ::std::vec::Vec::new();
+                #(#texts)*
+                __texts
             }
 
             fn __from_values(

@@ -15,6 +15,10 @@ pub(crate) fn stub(input: &DeriveInput) -> TokenStream {
                 ::core::unreachable!()
             }
 
+            fn __secret_texts(&self) -> ::std::vec::Vec<&str> {
+                ::core::unreachable!()
+            }
+
             fn __from_values(
                 _: &mut ::secrets_core::__private::Values,
             ) -> ::core::option::Option<Self> {
