@@ -15,7 +15,7 @@ use crate::spec::ContractSpec;
     message = "`{Self}` is not a secrets contract",
     label = "add `#[derive(SecretContract)]` to `{Self}`"
 )]
-pub trait SecretContract: Sized {
+pub trait SecretContract: Sized + std::fmt::Debug {
     /// The static description of every variable.
     fn spec() -> &'static ContractSpec;
 

@@ -95,6 +95,8 @@ mod report;
 mod source;
 mod spec;
 mod suggest;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod value;
 #[cfg(feature = "vault")]
 mod vault;

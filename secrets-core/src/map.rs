@@ -34,6 +34,13 @@ impl MapSource {
         self
     }
 
+    /// Removes a variable.
+    pub fn remove(&mut self, name: &str) {
+        if let Some(value) = self.vars.remove(name) {
+            value.into_encoded_bytes().zeroize();
+        }
+    }
+
     /// Adds a variable, replacing an earlier one of the same name.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<OsString>) {
         self.vars.insert(name.into(), value.into());

@@ -292,3 +292,47 @@ fn secret_files_never_show_their_content() {
     assert_clean("secret files", &outputs, &canaries);
     assert_clean("tracing events", &events, &canaries);
 }
+
+#[test]
+fn the_shared_contract_passes_assert_no_leaks() {
+    secrets_core::testing::assert_no_leaks::<AppSecrets>();
+    secrets_core::testing::assert_no_leaks::<Parsed>();
+}
+
+/// A contract whose `Debug` prints its value: `assert_no_leaks` must catch it.
+struct Careless(SecretString);
+
+impl fmt::Debug for Careless {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.expose_secret())
+    }
+}
+
+impl SecretContract for Careless {
+    fn spec() -> &'static secrets_core::ContractSpec {
+        #[derive(SecretContract)]
+        struct Shape {
+            #[secret(required)]
+            api_key: SecretString,
+        }
+        Shape::spec()
+    }
+
+    fn __from_values(values: &mut secrets_core::__private::Values) -> Option<Self> {
+        values.secret::<SecretString>(0).map(Careless)
+    }
+
+    fn __secret_texts(&self) -> Vec<&str> {
+        vec![self.0.expose_secret()]
+    }
+}
+
+#[test]
+fn assert_no_leaks_names_the_surface_and_the_field() {
+    let panic = std::panic::catch_unwind(secrets_core::testing::assert_no_leaks::<Careless>).unwrap_err();
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        message.contains("of API_KEY's value in Debug of the contract"),
+        "{message}"
+    );
+}
