@@ -97,6 +97,7 @@ mod spec;
 mod suggest;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod url;
 mod value;
 #[cfg(feature = "vault")]
 mod vault;
@@ -118,6 +119,7 @@ pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
 pub use secrets_derive::SecretContract;
 pub use source::{Concern, Found, Origin, Source, SourceError};
 pub use spec::{Category, ContractSpec, Kind, VarSpec};
+pub use url::SecretUrl;
 pub use value::{ParseError, SecretValue};
 #[cfg(feature = "vault")]
 pub use vault::{VaultConfig, VaultSource};

@@ -110,3 +110,50 @@ fn secrets_too_short_to_mask_are_warned_about() {
     );
     assert!(Keys::load_from(&source).is_ok(), "a warning does not stop the program");
 }
+
+#[derive(SecretContract)]
+struct Db {
+    /// Postgres connection string
+    #[secret(required)]
+    database_url: secrets_core::SecretUrl,
+    #[secret(optional)]
+    replica_url: Option<secrets_core::SecretUrl>,
+}
+
+#[test]
+fn a_secret_url_shows_its_parts_but_never_its_password() {
+    use secrets_core::ExposeSecret;
+    let source = MapSource::new().with("DATABASE_URL", "postgres://app:Pw9Kx2Lm7Qz4@db.internal:6432/orders");
+    let db = Db::load_from(&source).unwrap();
+    let url = db.database_url();
+    assert_eq!(
+        (url.scheme(), url.host(), url.port(), url.path()),
+        ("postgres", Some("db.internal"), Some(6432), "/orders")
+    );
+    assert_eq!(
+        format!("{url:?}"),
+        "SecretUrl(postgres://app:[REDACTED]@db.internal:6432/orders)"
+    );
+    assert_eq!(
+        url.masked(false),
+        "postgres://[REDACTED]:[REDACTED]@db.internal:6432/orders"
+    );
+    assert!(url.expose_secret().contains("Pw9Kx2Lm7Qz4"));
+    assert!(!format!("{db:?}").contains("Pw9Kx2"));
+    assert_eq!(
+        db.redactor().redact(&format!("connecting to {}", url.expose_secret())),
+        "connecting to [REDACTED]"
+    );
+    secrets_core::testing::assert_no_leaks::<Db>();
+}
+
+#[test]
+fn an_invalid_url_error_is_value_free() {
+    let source = MapSource::new().with("DATABASE_URL", "Pw9Kx2Lm7Qz4 not a url");
+    let error = Db::load_from(&source).unwrap_err().to_string();
+    assert!(
+        error.contains("DATABASE_URL (required secret): invalid: not a URL: relative URL without a base"),
+        "{error}"
+    );
+    assert!(!error.contains("Pw9Kx2"));
+}
