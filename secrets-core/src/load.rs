@@ -29,6 +29,8 @@ pub struct Values {
     slots: Vec<Slot>,
     /// Values that were present but refused (empty, NUL, too long) or did not parse.
     refused: Vec<(usize, State)>,
+    /// The raw text of every setting, to check that none holds a secret.
+    configs: Vec<(usize, SecretString)>,
 }
 
 /// One variable's lookup; the value is `None` once the constructor took it.
@@ -67,6 +69,7 @@ impl Values {
         T::Err: Display,
     {
         let raw = self.take(index)?;
+        self.configs.push((index, SecretString::from(raw.expose_secret())));
         let parsed = raw
             .expose_secret()
             .parse::<T>()
@@ -110,6 +113,21 @@ impl Values {
                     },
                 ));
                 None
+            }
+        }
+    }
+
+    /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` characters).
+    fn check_configs(&mut self, secrets: &[(usize, &str)]) {
+        for (index, raw) in std::mem::take(&mut self.configs) {
+            let text = raw.expose_secret();
+            let held = secrets
+                .iter()
+                .find(|(_, secret)| secret.len() >= MIN_MASKABLE && text.contains(secret));
+            if let (Some((secret, _)), Slot::Found(_, _, concerns)) = (held, &mut self.slots[index]) {
+                concerns.push(Concern::HoldsSecret {
+                    secret: self.vars[*secret].name(),
+                });
             }
         }
     }
@@ -184,6 +202,7 @@ fn run(spec: &'static ContractSpec, source: &dyn Source, build: &mut dyn FnMut(&
         vars: spec.vars(),
         slots,
         refused: Vec::new(),
+        configs: Vec::new(),
     };
     build(&mut values);
     values
@@ -226,17 +245,27 @@ fn report(spec: &'static ContractSpec, values: Values, source: &dyn Source, poli
     report
 }
 
+/// Looks up and builds a contract, then checks that no setting holds one of its secrets.
+fn build<C: SecretContract>(source: &dyn Source) -> (Values, Option<C>) {
+    let mut contract = None;
+    let mut values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
+    if let Some(contract) = &contract {
+        if !values.configs.is_empty() {
+            values.check_configs(&contract.__secret_texts());
+        }
+    }
+    (values, contract)
+}
+
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
 pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -> (StatusReport, Option<C>) {
-    let mut contract = None;
-    let values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
+    let (values, contract) = build::<C>(source);
     (report(C::spec(), values, source, policy), contract)
 }
 
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
-    let mut contract = None;
-    let values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
+    let (values, mut contract) = build::<C>(source);
     let fine = |values: &Values| values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty();
     if let Some(contract) = contract.take_if(|_| fine(&values)) {
         return Ok(contract);

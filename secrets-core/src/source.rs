@@ -94,6 +94,11 @@ pub struct Found {
 pub enum Concern {
     /// The file's value ends in whitespace that was kept (only one final newline is removed).
     TrailingWhitespace,
+    /// A setting whose value holds a loaded secret: it may be shown, the secret may not.
+    HoldsSecret {
+        /// The secret it holds, by name.
+        secret: &'static str,
+    },
     /// The secret is shorter than 8 characters: too short to mask in logs without masking words.
     TooShort,
     /// The file is readable by its group or by others: a warning, an error under `Policy::strict()`.
@@ -111,7 +116,7 @@ impl Concern {
 
     /// Whether it makes the variable a warning whatever the policy.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Self::TooShort)
+        matches!(self, Self::TooShort | Self::HoldsSecret { .. })
     }
 }
 
@@ -120,6 +125,7 @@ impl fmt::Display for Concern {
         match self {
             Self::TrailingWhitespace => f.write_str("trailing whitespace kept"),
             Self::TooShort => f.write_str("shorter than 8 characters: too short to mask in logs"),
+            Self::HoldsSecret { secret } => write!(f, "holds the value of secret {secret}"),
             Self::Insecure { mode } => write!(f, "insecure: mode {mode:04o} lets group or others read it"),
         }
     }

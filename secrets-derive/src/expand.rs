@@ -47,11 +47,28 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .map(|field| field.ident)
         .collect();
     let fields = contract.fields.iter().map(|field| field.ident);
-    let texts = contract.fields.iter().filter(|field| matches!(field.role(), Role::Secret(_))).map(|field| {
-        let ident = field.ident;
-        let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
-        quote!(::core::iter::Extend::extend(&mut __texts, (&::secrets_core::__private::#wrapper(&self.#ident)).text());)
-    });
+    let texts = contract
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| matches!(field.role(), Role::Secret(_)))
+        .map(|(index, field)| {
+            let ident = field.ident;
+            let wrapper = if field.option_inner.is_some() {
+                quote!(OptionalField)
+            } else {
+                quote!(Field)
+            };
+            quote! {
+                ::core::iter::Extend::extend(
+                    &mut __texts,
+                    ::core::option::Option::map(
+                        (&::secrets_core::__private::#wrapper(&self.#ident)).text(),
+                        |text| (#index, text),
+                    ),
+                );
+            }
+        });
     let methods = contract
         .fields
         .iter()
@@ -89,7 +106,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
                 &SPEC
             }
 
-            fn __secret_texts(&self) -> ::std::vec::Vec<&str> {
+            fn __secret_texts(&self) -> ::std::vec::Vec<(usize, &str)> {
                 #[allow(unused_imports)]
                 use ::secrets_core::__private::{NoText as _, Text as _};
                 let mut __texts = ::std::vec::Vec::new();

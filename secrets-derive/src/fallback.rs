@@ -15,7 +15,7 @@ pub(crate) fn stub(input: &DeriveInput) -> TokenStream {
                 ::core::unreachable!()
             }
 
-            fn __secret_texts(&self) -> ::std::vec::Vec<&str> {
+            fn __secret_texts(&self) -> ::std::vec::Vec<(usize, &str)> {
                 ::core::unreachable!()
             }
 

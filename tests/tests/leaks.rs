@@ -322,8 +322,8 @@ impl SecretContract for Careless {
         values.secret::<SecretString>(0).map(Careless)
     }
 
-    fn __secret_texts(&self) -> Vec<&str> {
-        vec![self.0.expose_secret()]
+    fn __secret_texts(&self) -> Vec<(usize, &str)> {
+        vec![(0, self.0.expose_secret())]
     }
 }
 

@@ -157,3 +157,22 @@ fn an_invalid_url_error_is_value_free() {
     );
     assert!(!error.contains("Pw9Kx2"));
 }
+
+#[test]
+fn a_setting_that_holds_a_secret_is_warned_about_by_name() {
+    let source = MapSource::new()
+        .with("STRIPE_KEY", STRIPE)
+        .with("WEBHOOK_SECRET", WEBHOOK)
+        .with("REGION", format!("eu-west-1?key={STRIPE}"));
+    let report = Keys::status_from(&source);
+    let entry = report.entry("REGION").unwrap();
+    assert_eq!(entry.concerns(), [Concern::HoldsSecret { secret: "STRIPE_KEY" }]);
+    assert_eq!(entry.level(), Level::Warning);
+    let text = report.to_string();
+    assert!(
+        text.contains("⚠️ REGION: configured (CONFIG) from map (holds the value of secret STRIPE_KEY)"),
+        "{text}"
+    );
+    assert!(!text.contains("Qw8Zr2") && !report.to_json().contains("Qw8Zr2"));
+    assert!(Keys::load_from(&source).is_ok());
+}
