@@ -22,10 +22,7 @@ fn main() {
         let _ = writeln!(out, "#[derive(Envconfig)]");
         let _ = writeln!(out, "pub(crate) struct Envconfig{n} {{");
         for i in 0..n {
-            let _ = writeln!(
-                out,
-                "    #[envconfig(from = \"BENCH_SECRET_{i:04}\")]\n    secret_{i:04}: String,"
-            );
+            let _ = writeln!(out, "    #[envconfig(from = \"BENCH_SECRET_{i:04}\")]\n    secret_{i:04}: String,");
         }
         let _ = writeln!(out, "}}\n");
     }

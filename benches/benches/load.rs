@@ -37,11 +37,7 @@ fn hand_written(names: &[String]) -> Result<Vec<SecretString>, Vec<&str>> {
 /// Benchmarks the derived contract `D` and, where given, `envconfig` against the hand-written loop.
 fn bench_size<D: SecretContract>(c: &mut Criterion, n: usize, envconfig: Option<fn() -> bool>) {
     let names: Vec<String> = (0..n).map(contract_var).collect();
-    assert_eq!(
-        hand_written(&names).map(|v| v.len()).ok(),
-        Some(n),
-        "the environment is not set up"
-    );
+    assert_eq!(hand_written(&names).map(|v| v.len()).ok(), Some(n), "the environment is not set up");
     assert!(D::load_from(&EnvSource).is_ok());
     let mut group = c.benchmark_group("load");
     group.bench_function(BenchmarkId::new("hand_written", n), |b| {

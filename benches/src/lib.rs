@@ -40,10 +40,8 @@ pub fn host_environment(n: usize) -> Vec<(String, String)> {
 pub fn rerun_with_environment(n: usize, marker: &str, args: &[String]) -> bool {
     let exe = std::env::current_exe().expect("the running benchmark has a path");
     // target/release/deps/load-…: reports go to target/criterion, as without the re-run.
-    let reports = std::env::var_os("CRITERION_HOME").map_or_else(
-        || exe.ancestors().nth(3).expect("under target/").join("criterion"),
-        Into::into,
-    );
+    let reports = std::env::var_os("CRITERION_HOME")
+        .map_or_else(|| exe.ancestors().nth(3).expect("under target/").join("criterion"), Into::into);
     Command::new(&exe)
         .args(args)
         .env_clear()

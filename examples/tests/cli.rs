@@ -24,10 +24,7 @@ fn secrets(args: &[&str], vars: &[(&str, &str)]) -> (Output, String, String) {
     let stdout = String::from_utf8(output.stdout.clone()).unwrap();
     let stderr = String::from_utf8(output.stderr.clone()).unwrap();
     for text in [&stdout, &stderr] {
-        assert!(
-            !text.contains("Kq8Wz3") && !text.contains("Pv7Nc4"),
-            "a value leaked:\n{text}"
-        );
+        assert!(!text.contains("Kq8Wz3") && !text.contains("Pv7Nc4"), "a value leaked:\n{text}");
     }
     (output, stdout, stderr)
 }
@@ -40,16 +37,10 @@ fn status_prints_the_report_as_text_or_json() {
         stdout.starts_with("ServiceSecrets: 1 error, 2 warnings\n✅ DATABASE_URL: configured (REQ) from env\n"),
         "{stdout}"
     );
-    let (output, stdout, _) = secrets(
-        &["status", "--json"],
-        &[("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)],
-    );
+    let (output, stdout, _) = secrets(&["status", "--json"], &[("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)]);
     assert!(output.status.success());
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(
-        (json["contract"].as_str(), json["ok"].as_bool()),
-        (Some("ServiceSecrets"), Some(true))
-    );
+    assert_eq!((json["contract"].as_str(), json["ok"].as_bool()), (Some("ServiceSecrets"), Some(true)));
 }
 
 #[test]
@@ -79,21 +70,14 @@ fn check_exits_0_when_the_policy_holds_and_78_when_not() {
 fn check_reads_an_explicit_env_file_and_names_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("prod.env");
-    std::fs::write(
-        &file,
-        format!("DATABASE_URL={DATABASE}\nSESSION_KEY={SESSION}\nBIND_ADDR=nowhere\n"),
-    )
-    .unwrap();
+    std::fs::write(&file, format!("DATABASE_URL={DATABASE}\nSESSION_KEY={SESSION}\nBIND_ADDR=nowhere\n")).unwrap();
     let (output, _, stderr) = secrets(&["check", "--env-file", file.to_str().unwrap()], &[]);
     assert_eq!(output.status.code(), Some(78));
     assert!(
         stderr.contains("BIND_ADDR (optional config): invalid: invalid socket address syntax (from prod.env:3)"),
         "{stderr}"
     );
-    assert!(stderr.contains(&format!(
-        "looked in: NAME_FILE variables, process environment, {}",
-        file.display()
-    )));
+    assert!(stderr.contains(&format!("looked in: NAME_FILE variables, process environment, {}", file.display())));
 }
 
 #[test]
@@ -135,14 +119,8 @@ fn docs_is_a_markdown_table() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "# ServiceSecrets");
     assert_eq!(lines[2], "| Variable | Kind | Category | Description | Default |");
-    assert_eq!(
-        lines[4],
-        "| `DATABASE_URL` | secret | required | Postgres connection string |  |"
-    );
-    assert_eq!(
-        lines[8],
-        "| `BIND_ADDR` | config | optional | Address to listen on | `127.0.0.1:8080` |"
-    );
+    assert_eq!(lines[4], "| `DATABASE_URL` | secret | required | Postgres connection string |  |");
+    assert_eq!(lines[8], "| `BIND_ADDR` | config | optional | Address to listen on | `127.0.0.1:8080` |");
 }
 
 #[test]

@@ -6,12 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-const CANARIES: [&str; 4] = [
-    "Xq7ZkP9wRm2Tb4Vn",
-    "Hj3Lc8NfGt6Ys1Dp",
-    "Wr5Mx2Qz9Kb7Fv4J",
-    "Nt8Gd3Hs6Pc1Lx9R",
-];
+const CANARIES: [&str; 4] = ["Xq7ZkP9wRm2Tb4Vn", "Hj3Lc8NfGt6Ys1Dp", "Wr5Mx2Qz9Kb7Fv4J", "Nt8Gd3Hs6Pc1Lx9R"];
 
 fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("demo")
@@ -51,20 +46,11 @@ fn assert_no_canary(surface: &str, text: &str) {
 fn quickstart_reads_the_demo_dotenv() {
     let (output, stdout, stderr) = run("quickstart", &demo_dir(), &[]);
     assert!(output.status.success(), "{stderr}");
-    assert!(
-        stdout.contains("✅ DATABASE_URL: configured (REQ) from .env:2"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("⚠️ OPENAI_API_KEY: missing (BILLING) OpenAI API (spends money)"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("✅ DATABASE_URL: configured (REQ) from .env:2"), "{stdout}");
+    assert!(stdout.contains("⚠️ OPENAI_API_KEY: missing (BILLING) OpenAI API (spends money)"), "{stdout}");
     assert!(stdout.contains("OpenAI features: off"));
     assert!(stdout.contains("FATAL: AppSecrets: 2 problems"));
-    assert!(
-        stderr.contains("WARN") && stderr.contains("OPENAI_API_KEY (billing secret): missing"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("WARN") && stderr.contains("OPENAI_API_KEY (billing secret): missing"), "{stderr}");
     assert!(!stdout.contains("demo-password") && !stderr.contains("demo-password"));
 }
 
@@ -78,27 +64,18 @@ fn quickstart_finds_the_dotenv_from_a_subdirectory() {
     let (output, stdout, _) = run("quickstart", &scripts, &[]);
     assert!(output.status.success());
     assert!(
-        stdout.contains(&format!(
-            "looked in: NAME_FILE variables, process environment, {}",
-            app.join(".env").display()
-        )),
+        stdout
+            .contains(&format!("looked in: NAME_FILE variables, process environment, {}", app.join(".env").display())),
         "{stdout}"
     );
 }
 
 #[test]
 fn the_environment_wins_over_the_dotenv_and_is_never_shown() {
-    let vars = [
-        ("DATABASE_URL", CANARIES[0]),
-        ("OPENAI_API_KEY", CANARIES[1]),
-        ("SLACK_WEBHOOK_URL", CANARIES[2]),
-    ];
+    let vars = [("DATABASE_URL", CANARIES[0]), ("OPENAI_API_KEY", CANARIES[1]), ("SLACK_WEBHOOK_URL", CANARIES[2])];
     let (output, stdout, stderr) = run("quickstart", &demo_dir(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert!(
-        stdout.contains("✅ DATABASE_URL: configured (REQ) from env"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("✅ DATABASE_URL: configured (REQ) from env"), "{stdout}");
     assert!(stdout.contains("OpenAI features: on"));
     assert_no_canary("quickstart stdout", &stdout);
     assert_no_canary("quickstart stderr", &stderr);
@@ -131,10 +108,7 @@ fn a_non_utf8_variable_is_named_not_shown() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(78));
-    assert!(
-        stderr.contains("REDIS_URL (required secret): unreadable: not valid UTF-8 (from env)"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("REDIS_URL (required secret): unreadable: not valid UTF-8 (from env)"), "{stderr}");
     assert_no_canary("quickstart stderr", &stderr);
 }
 
@@ -148,17 +122,10 @@ fn ops_script_requires_its_billing_secret() {
     assert!(stderr.contains("OPENAI_API_KEY (billing secret): missing, OpenAI API, billed per embedding"));
     assert_no_canary("ops_script stderr", &stderr);
 
-    let vars = [
-        ("DATABASE_URL", CANARIES[0]),
-        ("OPENAI_API_KEY", CANARIES[1]),
-        ("BATCH_SIZE", "25"),
-    ];
+    let vars = [("DATABASE_URL", CANARIES[0]), ("OPENAI_API_KEY", CANARIES[1]), ("BATCH_SIZE", "25")];
     let (output, stdout, stderr) = run("ops_script", empty.path(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert_eq!(
-        stdout,
-        "re-embedding documents in batches of 25 with a 16-character API key\n"
-    );
+    assert_eq!(stdout, "re-embedding documents in batches of 25 with a 16-character API key\n");
 }
 
 #[test]
@@ -184,10 +151,7 @@ fn service_with_a_missing_secret_exits_78_before_binding() {
     let (output, stdout, stderr) = run("service", empty.path(), &vars);
     assert_eq!(output.status.code(), Some(78));
     assert!(!stdout.contains("listening"), "the service bound a port: {stdout}");
-    assert!(
-        stderr.contains("FATAL: ServiceSecrets: 1 problem\n  DATABASE_URL (required secret): missing"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("FATAL: ServiceSecrets: 1 problem\n  DATABASE_URL (required secret): missing"), "{stderr}");
     assert_no_canary("service stderr", &stderr);
 }
 
@@ -204,11 +168,7 @@ impl Drop for Running {
 fn get(addr: &str, path: &str) -> (String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
@@ -217,11 +177,7 @@ fn get(addr: &str, path: &str) -> (String, String) {
 
 /// Starts the service with `vars` from `dir`; returns it (killed on drop), its address and stderr.
 fn start_service(dir: &Path, vars: &[(&str, &str)]) -> (Running, String, BufReader<std::process::ChildStderr>) {
-    let mut child = program("service", dir, vars)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = program("service", dir, vars).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let running = Running(child);
@@ -246,48 +202,24 @@ fn served_status(addr: &str) -> serde_json::Value {
 #[test]
 fn service_serves_health_and_a_value_free_status() {
     let empty = tempfile::tempdir().unwrap();
-    let vars = [
-        ("DATABASE_URL", CANARIES[0]),
-        ("SESSION_KEY", CANARIES[1]),
-        ("BIND_ADDR", "127.0.0.1:0"),
-    ];
+    let vars = [("DATABASE_URL", CANARIES[0]), ("SESSION_KEY", CANARIES[1]), ("BIND_ADDR", "127.0.0.1:0")];
     let (_running, addr, stderr) = start_service(empty.path(), &vars);
 
     assert_eq!(get(&addr, "/healthz"), ("HTTP/1.1 200 OK".to_owned(), "ok".to_owned()));
     let json = served_status(&addr);
     assert_eq!(json["contract"], "ServiceSecrets");
     assert_eq!(json["ok"], true);
-    let names: Vec<&str> = json["secrets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "DATABASE_URL",
-            "SESSION_KEY",
-            "OPENAI_API_KEY",
-            "SENTRY_DSN",
-            "BIND_ADDR"
-        ]
-    );
+    let names: Vec<&str> = json["secrets"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["DATABASE_URL", "SESSION_KEY", "OPENAI_API_KEY", "SENTRY_DSN", "BIND_ADDR"]);
     assert_eq!(json["secrets"][2]["level"], "warning");
 
     // The warnings were written before the port was bound, so they are already in stderr.
     let mut warnings = String::new();
     let mut reader = stderr;
     while !warnings.contains("SENTRY_DSN") {
-        assert!(
-            reader.read_line(&mut warnings).unwrap() > 0,
-            "stderr ended early: {warnings}"
-        );
+        assert!(reader.read_line(&mut warnings).unwrap() > 0, "stderr ended early: {warnings}");
     }
-    assert!(
-        warnings.contains("WARN") && warnings.contains("OPENAI_API_KEY (billing secret): missing"),
-        "{warnings}"
-    );
+    assert!(warnings.contains("WARN") && warnings.contains("OPENAI_API_KEY (billing secret): missing"), "{warnings}");
     assert_no_canary("service logs", &warnings);
 }
 
@@ -360,10 +292,7 @@ fn service_takes_its_secrets_from_openbao() {
     let output = program("service", empty.path(), &refused).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(78));
-    assert!(
-        stderr.contains(&format!("vault at {vault}, secret/service: permission denied (403)")),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("vault at {vault}, secret/service: permission denied (403)")), "{stderr}");
     assert!(!stderr.contains("Wq3Zr8"));
 }
 
@@ -380,23 +309,11 @@ fn private_file(dir: &Path, name: &str, content: &str) -> PathBuf {
 fn name_file_variables_point_at_secret_files() {
     let secrets = tempfile::tempdir().unwrap();
     let file = private_file(secrets.path(), "db", &format!("{}\n", CANARIES[0]));
-    let vars = [
-        ("DATABASE_URL_FILE", file.to_str().unwrap()),
-        ("REDIS_URL", CANARIES[1]),
-    ];
+    let vars = [("DATABASE_URL_FILE", file.to_str().unwrap()), ("REDIS_URL", CANARIES[1])];
     let (output, stdout, stderr) = run("quickstart", secrets.path(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert!(
-        stdout.contains(&format!(
-            "✅ DATABASE_URL: configured (REQ) from file:{}\n",
-            file.display()
-        )),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("database URL loaded: 16 characters"),
-        "the newline is stripped: {stdout}"
-    );
+    assert!(stdout.contains(&format!("✅ DATABASE_URL: configured (REQ) from file:{}\n", file.display())), "{stdout}");
+    assert!(stdout.contains("database URL loaded: 16 characters"), "the newline is stripped: {stdout}");
     assert_no_canary("quickstart stdout", &stdout);
     assert_no_canary("quickstart stderr", &stderr);
 }
@@ -405,11 +322,8 @@ fn name_file_variables_point_at_secret_files() {
 fn both_a_variable_and_its_file_is_an_error() {
     let secrets = tempfile::tempdir().unwrap();
     let file = private_file(secrets.path(), "db", CANARIES[0]);
-    let vars = [
-        ("DATABASE_URL_FILE", file.to_str().unwrap()),
-        ("DATABASE_URL", CANARIES[2]),
-        ("REDIS_URL", "redis://x"),
-    ];
+    let vars =
+        [("DATABASE_URL_FILE", file.to_str().unwrap()), ("DATABASE_URL", CANARIES[2]), ("REDIS_URL", "redis://x")];
     let (output, _, stderr) = run("quickstart", secrets.path(), &vars);
     assert_eq!(output.status.code(), Some(78));
     assert!(
@@ -430,14 +344,9 @@ fn systemd_credentials_come_first() {
     let vars = [("CREDENTIALS_DIRECTORY", dir), ("DATABASE_URL", "postgres://from-env")];
     let (output, stdout, stderr) = run("quickstart", credentials.path(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert!(
-        stdout.contains("✅ DATABASE_URL: configured (REQ) from credential:database_url\n"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("✅ DATABASE_URL: configured (REQ) from credential:database_url\n"), "{stdout}");
     assert!(stdout.contains("✅ REDIS_URL: configured (REQ) from credential:redis_url\n"));
-    assert!(stdout.contains(&format!(
-        "looked in: credentials {dir}, NAME_FILE variables, process environment"
-    )));
+    assert!(stdout.contains(&format!("looked in: credentials {dir}, NAME_FILE variables, process environment")));
     assert_no_canary("quickstart stdout", &stdout);
 }
 
@@ -447,8 +356,5 @@ fn a_name_file_that_cannot_be_read_is_named() {
     let vars = [("DATABASE_URL_FILE", "/nonexistent/db"), ("REDIS_URL", "redis://x")];
     let (output, _, stderr) = run("quickstart", dir.path(), &vars);
     assert_eq!(output.status.code(), Some(78));
-    assert!(
-        stderr.contains("DATABASE_URL (required secret): unreadable: /nonexistent/db does not exist"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("DATABASE_URL (required secret): unreadable: /nonexistent/db does not exist"), "{stderr}");
 }

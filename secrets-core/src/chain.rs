@@ -133,9 +133,7 @@ impl Sources {
 
 impl std::fmt::Debug for Sources {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sources")
-            .field("looks_in", &self.describe())
-            .finish_non_exhaustive()
+        f.debug_struct("Sources").field("looks_in", &self.describe()).finish_non_exhaustive()
     }
 }
 

@@ -59,20 +59,12 @@ fn command<C: SecretContract>() -> Command {
             .help("Read this .env file instead of the nearest one")
     };
     Command::new("secrets")
-        .about(format!(
-            "Check the {} secrets contract without starting the program",
-            C::spec().name()
-        ))
+        .about(format!("Check the {} secrets contract without starting the program", C::spec().name()))
         .subcommand_required(true)
         .subcommand(
             Command::new("status")
                 .about("Show every variable's state and origin, never a value")
-                .arg(
-                    Arg::new("json")
-                        .long("json")
-                        .action(ArgAction::SetTrue)
-                        .help("Print JSON"),
-                )
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print JSON"))
                 .arg(env_file()),
         )
         .subcommand(
@@ -100,15 +92,13 @@ fn command<C: SecretContract>() -> Command {
                 .arg(env_file()),
         )
         .subcommand(
-            Command::new("env-example")
-                .about("Print the .env.example, or check a committed one")
-                .arg(
-                    Arg::new("check")
-                        .long("check")
-                        .value_name("PATH")
-                        .value_parser(clap::value_parser!(PathBuf))
-                        .help("Exit 1 with a diff when this file differs from the contract"),
-                ),
+            Command::new("env-example").about("Print the .env.example, or check a committed one").arg(
+                Arg::new("check")
+                    .long("check")
+                    .value_name("PATH")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .help("Exit 1 with a diff when this file differs from the contract"),
+            ),
         )
         .subcommand(Command::new("docs").about("Print a Markdown table of the contract"))
 }
@@ -128,11 +118,7 @@ fn execute<C: SecretContract>(
     let written = match matches.subcommand() {
         Some(("status", sub)) => {
             let report = C::status_from(&sources(sub));
-            let text = if sub.get_flag("json") {
-                report.to_json()
-            } else {
-                report.to_string()
-            };
+            let text = if sub.get_flag("json") { report.to_json() } else { report.to_string() };
             writeln!(out, "{text}").map(|()| 0)
         }
         Some(("check", sub)) => {
@@ -163,24 +149,14 @@ fn execute<C: SecretContract>(
 /// Compares a committed `.env.example` with the contract's; 0 when equal, 1 with a diff when not.
 fn check_example(path: &PathBuf, expected: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
     let Ok(committed) = std::fs::read_to_string(path) else {
-        writeln!(
-            err,
-            "{} cannot be read; write it with `env-example > {}`",
-            path.display(),
-            path.display()
-        )?;
+        writeln!(err, "{} cannot be read; write it with `env-example > {}`", path.display(), path.display())?;
         return Ok(1);
     };
     if committed == expected {
         writeln!(out, "{} is up to date", path.display())?;
         return Ok(0);
     }
-    writeln!(
-        err,
-        "{} is stale; regenerate it with `env-example > {}`:",
-        path.display(),
-        path.display()
-    )?;
+    writeln!(err, "{} is stale; regenerate it with `env-example > {}`:", path.display(), path.display())?;
     write!(err, "{}", line_diff(&committed, expected))?;
     Ok(1)
 }
@@ -193,11 +169,7 @@ fn line_diff(old: &str, new: &str) -> String {
     let mut lcs = vec![vec![0usize; new.len() + 1]; old.len() + 1];
     for i in (0..old.len()).rev() {
         for j in (0..new.len()).rev() {
-            lcs[i][j] = if old[i] == new[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
+            lcs[i][j] = if old[i] == new[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
     let (mut i, mut j, mut diff) = (0, 0, String::new());
@@ -218,19 +190,14 @@ fn line_diff(old: &str, new: &str) -> String {
 /// A Markdown table: variable, kind, category, description, default.
 fn docs<C: SecretContract>() -> String {
     let spec = C::spec();
-    let mut table = format!(
-        "# {}\n\n| Variable | Kind | Category | Description | Default |\n|---|---|---|---|---|\n",
-        spec.name()
-    );
+    let mut table =
+        format!("# {}\n\n| Variable | Kind | Category | Description | Default |\n|---|---|---|---|---|\n", spec.name());
     for var in spec.vars() {
         let kind = match var.kind() {
             Kind::Secret => "secret",
             Kind::Config => "config",
         };
-        let default = var
-            .default()
-            .map(|default| format!("`{}`", cell(default)))
-            .unwrap_or_default();
+        let default = var.default().map(|default| format!("`{}`", cell(default))).unwrap_or_default();
         let _ = writeln!(
             table,
             "| `{}` | {kind} | {} | {} | {default} |",
@@ -293,10 +260,7 @@ SHOP_STRIPE_KYE=sk_y
         );
         let (code, _, err) = run_in_process(&["secrets", "check", "--strict", "--check-unknown", "--env-file", file]);
         assert_eq!(code, EX_CONFIG);
-        assert!(
-            err.contains("  SHOP_STRIPE_KYE is set but not declared by the contract"),
-            "{err}"
-        );
+        assert!(err.contains("  SHOP_STRIPE_KYE is set but not declared by the contract"), "{err}");
     }
 
     #[test]

@@ -18,10 +18,7 @@ impl DotenvSource {
     /// Reads and parses `path`; an error names the file and the line, never its text.
     pub fn load(path: impl Into<PathBuf>) -> Result<Self, SourceError> {
         let path = path.into();
-        let unreadable = |reason: String| SourceError::DotenvUnreadable {
-            path: path.clone(),
-            reason,
-        };
+        let unreadable = |reason: String| SourceError::DotenvUnreadable { path: path.clone(), reason };
         let bytes = std::fs::read(&path).map_err(|error| unreadable(io_reason(&error)))?;
         let mut text = String::from_utf8(bytes).map_err(|error| {
             let line = line_at(error.as_bytes(), error.utf8_error().valid_up_to());
@@ -35,9 +32,7 @@ impl DotenvSource {
 
     /// The nearest `.env` file in `dir` or one of its ancestors (directories named `.env` are skipped).
     pub fn find_upward(dir: &Path) -> Option<PathBuf> {
-        dir.ancestors()
-            .map(|dir| dir.join(".env"))
-            .find(|candidate| candidate.is_file())
+        dir.ancestors().map(|dir| dir.join(".env")).find(|candidate| candidate.is_file())
     }
 
     /// The file this source was read from.
@@ -48,19 +43,14 @@ impl DotenvSource {
 
 impl std::fmt::Debug for DotenvSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DotenvSource")
-            .field("path", &self.path)
-            .finish_non_exhaustive()
+        f.debug_struct("DotenvSource").field("path", &self.path).finish_non_exhaustive()
     }
 }
 
 impl Source for DotenvSource {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
         Ok(self.vars.get(name).map(|(value, line)| {
-            let origin = Origin::Dotenv {
-                path: self.path.clone(),
-                line: Some(*line),
-            };
+            let origin = Origin::Dotenv { path: self.path.clone(), line: Some(*line) };
             Found::new(SecretString::from(value.expose_secret()), origin)
         }))
     }
@@ -88,29 +78,17 @@ fn parse(path: &Path, text: &str) -> Result<DotenvSource, SourceError> {
             }
             Err(dotenvy::Error::LineParse(mut text, _)) => {
                 text.zeroize();
-                return Err(SourceError::DotenvSyntax {
-                    path: path.to_owned(),
-                    line,
-                });
+                return Err(SourceError::DotenvSyntax { path: path.to_owned(), line });
             }
             Err(dotenvy::Error::Io(error)) => {
-                return Err(SourceError::DotenvUnreadable {
-                    path: path.to_owned(),
-                    reason: io_reason(&error),
-                });
+                return Err(SourceError::DotenvUnreadable { path: path.to_owned(), reason: io_reason(&error) });
             }
             Err(_) => {
-                return Err(SourceError::DotenvSyntax {
-                    path: path.to_owned(),
-                    line,
-                });
+                return Err(SourceError::DotenvSyntax { path: path.to_owned(), line });
             }
         }
     }
-    Ok(DotenvSource {
-        path: path.to_owned(),
-        vars,
-    })
+    Ok(DotenvSource { path: path.to_owned(), vars })
 }
 
 /// The 1-based line of each entry `dotenvy` will yield, in order.
@@ -206,11 +184,8 @@ mod tests {
 
     fn lines_of(text: &str) -> Vec<(String, usize)> {
         let source = parse(Path::new("/x/.env"), text).expect("parses");
-        let mut found: Vec<(String, usize)> = source
-            .vars
-            .iter()
-            .map(|(name, (_, line))| (name.clone(), *line))
-            .collect();
+        let mut found: Vec<(String, usize)> =
+            source.vars.iter().map(|(name, (_, line))| (name.clone(), *line)).collect();
         found.sort_by_key(|(_, line)| *line);
         found
     }
@@ -218,10 +193,7 @@ mod tests {
     #[test]
     fn each_variable_knows_its_line() {
         let text = "# comment\n\nA=1\nexport B=2 # trailing\n  \nC=\"multi\nline\"\nD='x'\n";
-        assert_eq!(
-            lines_of(text),
-            vec![("A".into(), 3), ("B".into(), 4), ("C".into(), 6), ("D".into(), 8)]
-        );
+        assert_eq!(lines_of(text), vec![("A".into(), 3), ("B".into(), 4), ("C".into(), 6), ("D".into(), 8)]);
     }
 
     #[test]
@@ -238,30 +210,15 @@ mod tests {
 
     #[test]
     fn a_syntax_error_names_the_line_and_not_the_text() {
-        let error = parse(
-            Path::new("/app/.env"),
-            "A=1\n\nB=2\nthis line has no equals sign\nC=3\n",
-        )
-        .expect_err("line 4 is malformed");
-        assert_eq!(
-            error,
-            SourceError::DotenvSyntax {
-                path: "/app/.env".into(),
-                line: 4
-            }
-        );
+        let error = parse(Path::new("/app/.env"), "A=1\n\nB=2\nthis line has no equals sign\nC=3\n")
+            .expect_err("line 4 is malformed");
+        assert_eq!(error, SourceError::DotenvSyntax { path: "/app/.env".into(), line: 4 });
         assert!(!error.to_string().contains("equals"));
     }
 
     #[test]
     fn an_unterminated_quote_is_reported_at_its_opening_line() {
         let error = parse(Path::new(".env"), "A=1\nB=\"open\nstill open\n").expect_err("quote never closes");
-        assert_eq!(
-            error,
-            SourceError::DotenvSyntax {
-                path: ".env".into(),
-                line: 2
-            }
-        );
+        assert_eq!(error, SourceError::DotenvSyntax { path: ".env".into(), line: 2 });
     }
 }

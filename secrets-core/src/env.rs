@@ -26,20 +26,15 @@ impl EnvSource {
 
 impl Source for EnvSource {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        std::env::var_os(name)
-            .map(|value| Found::from_os(name, value, Origin::Env))
-            .transpose()
+        std::env::var_os(name).map(|value| Found::from_os(name, value, Origin::Env)).transpose()
     }
 
     fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
         if names.len() < SNAPSHOT_FROM {
             return names.iter().map(|name| self.lookup(name)).collect();
         }
-        let wanted: HashMap<&[u8], usize, BuildHasherDefault<Fnv>> = names
-            .iter()
-            .enumerate()
-            .map(|(index, name)| (name.as_bytes(), index))
-            .collect();
+        let wanted: HashMap<&[u8], usize, BuildHasherDefault<Fnv>> =
+            names.iter().enumerate().map(|(index, name)| (name.as_bytes(), index)).collect();
         let mut values: Vec<Option<OsString>> = vec![None; names.len()];
         for (key, value) in std::env::vars_os() {
             if let Some(&index) = wanted.get(key.as_encoded_bytes()) {
@@ -58,9 +53,7 @@ impl Source for EnvSource {
     }
 
     fn names(&self) -> Vec<String> {
-        std::env::vars_os()
-            .filter_map(|(name, _)| name.into_string().ok())
-            .collect()
+        std::env::vars_os().filter_map(|(name, _)| name.into_string().ok()).collect()
     }
 }
 

@@ -6,10 +6,7 @@ use crate::spec::{Category, ContractSpec, Kind};
 
 /// Every variable with its description and category as comments; secrets empty, defaults filled.
 pub(crate) fn render(spec: &ContractSpec) -> String {
-    let mut out = format!(
-        "# Environment for {}. Copy to .env and fill in; never commit real secrets.\n",
-        spec.name()
-    );
+    let mut out = format!("# Environment for {}. Copy to .env and fill in; never commit real secrets.\n", spec.name());
     for var in spec.vars() {
         out.push('\n');
         if !var.description().is_empty() {

@@ -16,11 +16,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 /// Reads a secret file: one trailing `\n` or `\r\n` removed, other whitespace kept and noted,
 /// the permissions judged; errors name the variable and the path, never the content.
 pub fn read_secret_file(name: &str, path: &Path, origin: Origin, max_size: u64) -> Result<Found, SourceError> {
-    let error = |reason: String| SourceError::File {
-        name: name.to_owned(),
-        path: path.to_owned(),
-        reason,
-    };
+    let error = |reason: String| SourceError::File { name: name.to_owned(), path: path.to_owned(), reason };
     let metadata = fs::metadata(path).map_err(|e| error(io_reason(&e)))?;
     if metadata.is_dir() {
         return Err(error("is a directory, not a file".to_owned()));
@@ -41,10 +37,7 @@ pub fn read_secret_file(name: &str, path: &Path, origin: Origin, max_size: u64) 
         e.into_bytes().zeroize();
         error("is not valid UTF-8".to_owned())
     })?;
-    let end = text
-        .strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .map_or(text.len(), str::len);
+    let end = text.strip_suffix("\r\n").or_else(|| text.strip_suffix('\n')).map_or(text.len(), str::len);
     let mut concerns = Vec::new();
     if text[..end].ends_with(char::is_whitespace) {
         concerns.push(Concern::TrailingWhitespace);
@@ -119,21 +112,13 @@ pub struct SecretDir {
 impl SecretDir {
     /// A secrets directory such as `/run/secrets`.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            dir: dir.into(),
-            credentials: false,
-            max_size: DEFAULT_MAX_FILE_SIZE,
-        }
+        Self { dir: dir.into(), credentials: false, max_size: DEFAULT_MAX_FILE_SIZE }
     }
 
     /// The systemd credentials of this service, when `$CREDENTIALS_DIRECTORY` is set.
     pub fn credentials() -> Option<Self> {
         let dir = std::env::var_os("CREDENTIALS_DIRECTORY")?;
-        Some(Self {
-            dir: dir.into(),
-            credentials: true,
-            max_size: DEFAULT_MAX_FILE_SIZE,
-        })
+        Some(Self { dir: dir.into(), credentials: true, max_size: DEFAULT_MAX_FILE_SIZE })
     }
 
     /// Refuses files larger than `bytes` (1 MiB by default).
@@ -149,10 +134,7 @@ impl SecretDir {
             return Ok(None);
         }
         let origin = if self.credentials {
-            Origin::Credential {
-                id: id.to_owned(),
-                path: path.clone(),
-            }
+            Origin::Credential { id: id.to_owned(), path: path.clone() }
         } else {
             Origin::File { path: path.clone() }
         };
@@ -166,24 +148,15 @@ impl Source for SecretDir {
     }
 
     fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
-        vars.iter()
-            .map(|var| self.read(var.name(), &var.credential_id()))
-            .collect()
+        vars.iter().map(|var| self.read(var.name(), &var.credential_id())).collect()
     }
 
     fn lookup_spec(&self, spec: &'static crate::ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
-        spec.vars()
-            .iter()
-            .map(|var| self.read(var.name(), &var.credential_id()))
-            .collect()
+        spec.vars().iter().map(|var| self.read(var.name(), &var.credential_id())).collect()
     }
 
     fn describe(&self) -> Vec<String> {
-        let kind = if self.credentials {
-            "credentials"
-        } else {
-            "secrets directory"
-        };
+        let kind = if self.credentials { "credentials" } else { "secrets directory" };
         vec![format!("{kind} {}", self.dir.display())]
     }
 }

@@ -43,12 +43,7 @@ enum Slot {
 impl From<Result<Option<Found>, SourceError>> for Slot {
     fn from(lookup: Result<Option<Found>, SourceError>) -> Self {
         match lookup {
-            Ok(Some(Found {
-                value,
-                origin,
-                concerns,
-                ..
-            })) => Self::Found(Some(value), origin, concerns),
+            Ok(Some(Found { value, origin, concerns, .. })) => Self::Found(Some(value), origin, concerns),
             Ok(None) => Self::Missing,
             Err(error) => Self::Failed(error),
         }
@@ -70,10 +65,8 @@ impl Values {
     {
         let raw = self.take(index)?;
         self.configs.push((index, SecretString::from(raw.expose_secret())));
-        let parsed = raw
-            .expose_secret()
-            .parse::<T>()
-            .map_err(|error| ParseError::scrubbed(&error, raw.expose_secret()));
+        let parsed =
+            raw.expose_secret().parse::<T>().map_err(|error| ParseError::scrubbed(&error, raw.expose_secret()));
         self.record(index, parsed)
     }
 
@@ -106,12 +99,7 @@ impl Values {
         match parsed {
             Ok(value) => Some(value),
             Err(error) => {
-                self.refused.push((
-                    index,
-                    State::Invalid {
-                        reason: error.reason().to_owned(),
-                    },
-                ));
+                self.refused.push((index, State::Invalid { reason: error.reason().to_owned() }));
                 None
             }
         }
@@ -121,13 +109,9 @@ impl Values {
     fn check_configs(&mut self, secrets: &[(usize, &str)]) {
         for (index, raw) in std::mem::take(&mut self.configs) {
             let text = raw.expose_secret();
-            let held = secrets
-                .iter()
-                .find(|(_, secret)| secret.len() >= MIN_MASKABLE && text.contains(secret));
+            let held = secrets.iter().find(|(_, secret)| secret.len() >= MIN_MASKABLE && text.contains(secret));
             if let (Some((secret, _)), Slot::Found(_, _, concerns)) = (held, &mut self.slots[index]) {
-                concerns.push(Concern::HoldsSecret {
-                    secret: self.vars[*secret].name(),
-                });
+                concerns.push(Concern::HoldsSecret { secret: self.vars[*secret].name() });
             }
         }
     }
@@ -155,13 +139,9 @@ impl Values {
                 let (state, origin, concerns) = match slot {
                     Slot::Found(_, origin, concerns) => (State::Configured, Some(origin), concerns),
                     Slot::Missing => (State::Missing, None, Vec::new()),
-                    Slot::Failed(error) => (
-                        State::Unreadable {
-                            reason: unreadable_reason(&error),
-                        },
-                        origin_of(error),
-                        Vec::new(),
-                    ),
+                    Slot::Failed(error) => {
+                        (State::Unreadable { reason: unreadable_reason(&error) }, origin_of(error), Vec::new())
+                    }
                 };
                 let state = match refused.iter().position(|(at, _)| *at == index) {
                     Some(position) => refused.swap_remove(position).1,
@@ -181,14 +161,10 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
     if blank && !var.allow_empty() {
         Some(State::Empty)
     } else if text.len() > MAX_VALUE_LEN {
-        Some(State::Invalid {
-            reason: format!("longer than {MAX_VALUE_LEN} bytes"),
-        })
+        Some(State::Invalid { reason: format!("longer than {MAX_VALUE_LEN} bytes") })
     } else if *origin != Origin::Env && text.contains('\0') {
         // The process environment cannot hold a NUL (its values are C strings); other sources can.
-        Some(State::Invalid {
-            reason: "contains a NUL byte".to_owned(),
-        })
+        Some(State::Invalid { reason: "contains a NUL byte".to_owned() })
     } else {
         None
     }
@@ -198,34 +174,20 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
 /// compiled once here rather than in every user's crate.
 fn run(spec: &'static ContractSpec, source: &dyn Source, build: &mut dyn FnMut(&mut Values)) -> Values {
     let slots = source.lookup_spec(spec).into_iter().map(Slot::from).collect();
-    let mut values = Values {
-        vars: spec.vars(),
-        slots,
-        refused: Vec::new(),
-        configs: Vec::new(),
-    };
+    let mut values = Values { vars: spec.vars(), slots, refused: Vec::new(), configs: Vec::new() };
     build(&mut values);
     values
 }
 
 fn report(spec: &'static ContractSpec, values: Values, source: &dyn Source, policy: Policy) -> StatusReport {
-    let mut report = StatusReport::new(
-        spec.name(),
-        values.into_entries(policy),
-        source.problems(),
-        source.describe(),
-    );
+    let mut report = StatusReport::new(spec.name(), values.into_entries(policy), source.problems(), source.describe());
     let wants_names = policy.checks_unknown() && !spec.prefix().is_empty();
     if !wants_names && report.entries().iter().all(|entry| entry.state() != &State::Missing) {
         return report;
     }
     // Names only, read once and only when something is missing or unknown names are checked.
     let held = source.names();
-    let undeclared = || {
-        held.iter()
-            .map(String::as_str)
-            .filter(|name| !spec.names().contains(name))
-    };
+    let undeclared = || held.iter().map(String::as_str).filter(|name| !spec.names().contains(name));
     for entry in report.entries_mut() {
         if entry.state() == &State::Missing {
             entry.suggest(near_miss(entry.spec().name(), undeclared()).map(str::to_owned));
@@ -287,11 +249,7 @@ pub(crate) fn validate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 
 /// The report when the policy holds or does not fail hard.
 fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, ContractError> {
-    if report.is_ok() || !policy.is_hard_fail() {
-        Ok(report)
-    } else {
-        Err(ContractError::new(report))
-    }
+    if report.is_ok() || !policy.is_hard_fail() { Ok(report) } else { Err(ContractError::new(report)) }
 }
 
 fn emit_events(report: &StatusReport) {
@@ -321,11 +279,7 @@ fn emit_events(report: &StatusReport) {
         tracing::error!(contract = report.contract(), "{problem}");
     }
     for unknown in report.unknown() {
-        tracing::warn!(
-            contract = report.contract(),
-            variable = unknown.name.as_str(),
-            "{unknown}"
-        );
+        tracing::warn!(contract = report.contract(), variable = unknown.name.as_str(), "{unknown}");
     }
 }
 

@@ -61,9 +61,7 @@ impl std::fmt::Debug for MapSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut names: Vec<&str> = self.vars.keys().map(String::as_str).collect();
         names.sort_unstable();
-        f.debug_struct("MapSource")
-            .field("names", &names)
-            .finish_non_exhaustive()
+        f.debug_struct("MapSource").field("names", &names).finish_non_exhaustive()
     }
 }
 
@@ -77,10 +75,7 @@ impl Drop for MapSource {
 
 impl Source for MapSource {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        self.vars
-            .get(name)
-            .map(|value| Found::from_os(name, value.clone(), Origin::Map))
-            .transpose()
+        self.vars.get(name).map(|value| Found::from_os(name, value.clone(), Origin::Map)).transpose()
     }
 
     fn describe(&self) -> Vec<String> {

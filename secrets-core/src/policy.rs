@@ -26,24 +26,12 @@ pub struct Policy {
 impl Policy {
     /// The default: required values must be present; billing and external gaps are warnings.
     pub const fn startup() -> Self {
-        Self {
-            strict: false,
-            include_billing: false,
-            hard_fail: true,
-            check_unknown: false,
-            forbid_plain_env: false,
-        }
+        Self { strict: false, include_billing: false, hard_fail: true, check_unknown: false, forbid_plain_env: false }
     }
 
     /// For deploy-time checks: every required, billing and external value must be present.
     pub const fn strict() -> Self {
-        Self {
-            strict: true,
-            include_billing: true,
-            hard_fail: true,
-            check_unknown: false,
-            forbid_plain_env: false,
-        }
+        Self { strict: true, include_billing: true, hard_fail: true, check_unknown: false, forbid_plain_env: false }
     }
 
     /// Makes missing `billing` secrets errors (for code that spends money).
@@ -146,23 +134,11 @@ mod tests {
             (External, [Warning, Warning, Error]),
             (Optional, [Ok, Ok, Ok]),
         ];
-        let policies = [
-            Policy::startup(),
-            Policy::startup().include_billing(true),
-            Policy::strict(),
-        ];
+        let policies = [Policy::startup(), Policy::startup().include_billing(true), Policy::strict()];
         for (category, expected) in table {
             for (policy, level) in policies.iter().zip(expected) {
-                assert_eq!(
-                    policy.level(category, &State::Missing),
-                    level,
-                    "{category:?} under {policy:?}"
-                );
-                assert_eq!(
-                    policy.level(category, &State::Empty),
-                    level,
-                    "{category:?} under {policy:?}"
-                );
+                assert_eq!(policy.level(category, &State::Missing), level, "{category:?} under {policy:?}");
+                assert_eq!(policy.level(category, &State::Empty), level, "{category:?} under {policy:?}");
             }
         }
     }
@@ -171,9 +147,6 @@ mod tests {
     fn invalid_values_are_errors_whatever_the_category() {
         let invalid = State::Invalid { reason: "bad".into() };
         assert_eq!(Policy::startup().level(Category::Optional, &invalid), Level::Error);
-        assert_eq!(
-            Policy::startup().level(Category::Optional, &State::Configured),
-            Level::Ok
-        );
+        assert_eq!(Policy::startup().level(Category::Optional, &State::Configured), Level::Ok);
     }
 }

@@ -33,9 +33,7 @@ pub struct Redactor {
 impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let patterns = self.automaton.as_ref().map_or(0, AhoCorasick::patterns_len);
-        f.debug_struct("Redactor")
-            .field("patterns", &patterns)
-            .finish_non_exhaustive()
+        f.debug_struct("Redactor").field("patterns", &patterns).finish_non_exhaustive()
     }
 }
 
@@ -96,11 +94,7 @@ impl Redactor {
 
     /// A writer that masks what passes through it, even a secret split across two writes.
     pub fn writer<W: Write>(&self, inner: W) -> RedactingWriter<W> {
-        RedactingWriter {
-            redactor: self.clone(),
-            inner,
-            pending: Vec::new(),
-        }
+        RedactingWriter { redactor: self.clone(), inner, pending: Vec::new() }
     }
 
     /// Whether there is anything to mask.
@@ -146,11 +140,7 @@ fn base64_core(engine: &base64::engine::GeneralPurpose, bytes: &[u8], skip: usiz
     // Characters wholly made of the value's bits: after the filler's, up to the last full group.
     let first = [0, 2, 3][skip];
     let last = shifted.len() / 3 * 4;
-    if last > first {
-        encoded[first..last].to_vec()
-    } else {
-        Vec::new()
-    }
+    if last > first { encoded[first..last].to_vec() } else { Vec::new() }
 }
 
 /// A writer that masks loaded secrets in everything written through it (see [`Redactor::writer`]).
@@ -171,11 +161,7 @@ impl<W: Write> RedactingWriter<W> {
             self.pending.clear();
             return Ok(());
         };
-        let keep = if everything {
-            0
-        } else {
-            self.redactor.longest.saturating_sub(1)
-        };
+        let keep = if everything { 0 } else { self.redactor.longest.saturating_sub(1) };
         let mut cut = self.pending.len().saturating_sub(keep);
         let mut written = 0;
         for found in automaton.find_iter(&self.pending) {
@@ -301,11 +287,7 @@ mod tests {
             writer.write_all(&text.as_bytes()[..split]).unwrap();
             writer.write_all(&text.as_bytes()[split..]).unwrap();
             writer.flush().unwrap();
-            assert_eq!(
-                writer.get_ref().as_slice(),
-                b"before [REDACTED] middle [REDACTED] after",
-                "split at {split}"
-            );
+            assert_eq!(writer.get_ref().as_slice(), b"before [REDACTED] middle [REDACTED] after", "split at {split}");
         }
     }
 

@@ -84,14 +84,7 @@ pub struct Entry {
 
 impl Entry {
     pub(crate) fn new(spec: &'static VarSpec, state: State, origin: Option<Origin>, level: Level) -> Self {
-        Self {
-            spec,
-            state,
-            origin,
-            level,
-            suggestion: None,
-            concerns: Vec::new(),
-        }
+        Self { spec, state, origin, level, suggestion: None, concerns: Vec::new() }
     }
 
     pub(crate) fn with_concerns(mut self, concerns: Vec<Concern>) -> Self {
@@ -178,14 +171,7 @@ impl Entry {
 
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {} ({})",
-            self.icon(),
-            self.spec.name(),
-            self.state,
-            self.spec.tag()
-        )?;
+        write!(f, "{} {}: {} ({})", self.icon(), self.spec.name(), self.state, self.spec.tag())?;
         if let Some(origin) = &self.origin {
             write!(f, " from {origin}")?;
         }
@@ -264,13 +250,7 @@ impl StatusReport {
         problems: Vec<SourceError>,
         looked_in: Vec<String>,
     ) -> Self {
-        Self {
-            contract,
-            entries,
-            problems,
-            looked_in,
-            unknown: Vec::new(),
-        }
+        Self { contract, entries, problems, looked_in, unknown: Vec::new() }
     }
 
     pub(crate) fn entries_mut(&mut self) -> &mut [Entry] {
@@ -338,12 +318,7 @@ impl StatusReport {
             .at_level(Level::Error)
             .map(Entry::problem_line)
             .chain(self.problems.iter().map(ToString::to_string))
-            .chain(
-                self.unknown
-                    .iter()
-                    .filter(|unknown| unknown.level == Level::Error)
-                    .map(ToString::to_string),
-            )
+            .chain(self.unknown.iter().filter(|unknown| unknown.level == Level::Error).map(ToString::to_string))
             .collect();
         let count = errors.len();
         let mut text = format!("{}: {count} problem{}", self.contract, plural(count));

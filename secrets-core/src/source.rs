@@ -134,11 +134,7 @@ impl fmt::Display for Concern {
 impl Found {
     /// A value with its origin and no concerns.
     pub fn new(value: SecretString, origin: Origin) -> Self {
-        Self {
-            value,
-            origin,
-            concerns: Vec::new(),
-        }
+        Self { value, origin, concerns: Vec::new() }
     }
 
     /// Wraps a platform string, refusing one that is not UTF-8 (the bytes are zeroized).
@@ -147,10 +143,7 @@ impl Found {
             Ok(value) => Ok(Self::new(SecretString::from(value), origin)),
             Err(value) => {
                 value.into_encoded_bytes().zeroize();
-                Err(SourceError::NotUnicode {
-                    name: name.to_owned(),
-                    origin,
-                })
+                Err(SourceError::NotUnicode { name: name.to_owned(), origin })
             }
         }
     }
@@ -202,9 +195,8 @@ impl fmt::Display for Origin {
         match self {
             Self::Env => f.write_str("env"),
             Self::Dotenv { path, line } => {
-                let file = path
-                    .file_name()
-                    .map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
+                let file =
+                    path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into_owned());
                 match line {
                     Some(line) => write!(f, "{file}:{line}"),
                     None => f.write_str(&file),

@@ -80,17 +80,7 @@ impl VarSpec {
         allow_empty: bool,
         credential: Option<&'static str>,
     ) -> Self {
-        Self {
-            name,
-            field,
-            kind: Kind::Secret,
-            category,
-            description,
-            feature,
-            allow_empty,
-            default: None,
-            credential,
-        }
+        Self { name, field, kind: Kind::Secret, category, description, feature, allow_empty, default: None, credential }
     }
 
     pub(crate) const fn config(
@@ -100,11 +90,7 @@ impl VarSpec {
         default: Option<&'static str>,
         description: &'static str,
     ) -> Self {
-        let category = if required {
-            Category::Required
-        } else {
-            Category::Optional
-        };
+        let category = if required { Category::Required } else { Category::Optional };
         Self {
             name,
             field,
@@ -192,12 +178,7 @@ impl ContractSpec {
         names: &'static [&'static str],
         prefix: &'static str,
     ) -> Self {
-        Self {
-            name,
-            vars,
-            names,
-            prefix,
-        }
+        Self { name, vars, names, prefix }
     }
 
     /// The `#[contract(prefix = "...")]`, or `""`.

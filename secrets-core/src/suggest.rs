@@ -59,14 +59,8 @@ mod tests {
 
     #[test]
     fn finds_case_prefix_and_typo_near_misses() {
-        assert_eq!(
-            near_miss("DATABASE_URL", ["database_url", "PATH"]),
-            Some("database_url")
-        );
-        assert_eq!(
-            near_miss("DATABASE_URL", ["APP_DATABASE_URL", "HOME"]),
-            Some("APP_DATABASE_URL")
-        );
+        assert_eq!(near_miss("DATABASE_URL", ["database_url", "PATH"]), Some("database_url"));
+        assert_eq!(near_miss("DATABASE_URL", ["APP_DATABASE_URL", "HOME"]), Some("APP_DATABASE_URL"));
         assert_eq!(near_miss("APP_DATABASE_URL", ["DATABASE_URL"]), Some("DATABASE_URL"));
         assert_eq!(near_miss("DATABASE_URL", ["DATABSE_URL"]), Some("DATABSE_URL"));
         assert_eq!(near_miss("REDIS_URL", ["REDIS_URI", "REDIS_HOST"]), Some("REDIS_URI"));
@@ -74,10 +68,7 @@ mod tests {
 
     #[test]
     fn ignores_unrelated_names() {
-        assert_eq!(
-            near_miss("DATABASE_URL", ["PATH", "HOME", "RUST_LOG", "DATABASE_URL"]),
-            None
-        );
+        assert_eq!(near_miss("DATABASE_URL", ["PATH", "HOME", "RUST_LOG", "DATABASE_URL"]), None);
         assert_eq!(near_miss("API_KEY", ["APP_KEY_ID"]), None);
         assert_eq!(near_miss("PORT", ["SORT_ORDER"]), None);
         assert_eq!(near_miss("URL", ["AWS_URL_X"]), None);
@@ -86,9 +77,6 @@ mod tests {
 
     #[test]
     fn prefers_the_closest_candidate() {
-        assert_eq!(
-            near_miss("OPENAI_API_KEY", ["OPENAI_API_KEYS", "openai_api_key"]),
-            Some("openai_api_key")
-        );
+        assert_eq!(near_miss("OPENAI_API_KEY", ["OPENAI_API_KEYS", "openai_api_key"]), Some("openai_api_key"));
     }
 }

@@ -49,10 +49,7 @@ pub fn assert_no_leaks<C: SecretContract>() {
     let events = capture(|| {
         outputs.push(("the status report".to_owned(), report_surfaces::<C>(&full())));
         if let Ok(contract) = C::load_from(&full()) {
-            outputs.push((
-                "Debug of the contract".to_owned(),
-                format!("{contract:?} {contract:#?}"),
-            ));
+            outputs.push(("Debug of the contract".to_owned(), format!("{contract:?} {contract:#?}")));
         }
         for (name, _) in &secrets {
             let mut missing = full();
@@ -60,10 +57,7 @@ pub fn assert_no_leaks<C: SecretContract>() {
             let mut empty = full();
             empty.insert(*name, " ");
             let mut invalid = full();
-            invalid.insert(
-                *name,
-                format!("{}\0", secrets.iter().find(|(n, _)| n == name).expect("listed").1),
-            );
+            invalid.insert(*name, format!("{}\0", secrets.iter().find(|(n, _)| n == name).expect("listed").1));
             for (case, source) in [("missing", missing), ("empty", empty), ("invalid", invalid)] {
                 outputs.push((format!("{name} {case}"), every_policy::<C>(&source)));
             }
@@ -105,11 +99,7 @@ fn canary(index: usize) -> String {
 /// Loads and validates under each policy, collecting every error and report surface.
 fn every_policy<C: SecretContract>(source: &dyn Source) -> String {
     let mut text = report_surfaces::<C>(source);
-    for policy in [
-        Policy::startup(),
-        Policy::strict(),
-        Policy::strict().hard_fail(false).check_unknown(true),
-    ] {
+    for policy in [Policy::startup(), Policy::strict(), Policy::strict().hard_fail(false).check_unknown(true)] {
         match C::load_with(source, policy) {
             Ok(contract) => {
                 let _ = write!(text, "{contract:?}");
@@ -170,10 +160,7 @@ fn capture(f: impl FnOnce()) -> String {
     struct Buffer(Arc<Mutex<Vec<u8>>>);
     impl io::Write for Buffer {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .extend_from_slice(bytes);
+            self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(bytes);
             Ok(bytes.len())
         }
         fn flush(&mut self) -> io::Result<()> {
@@ -188,10 +175,6 @@ fn capture(f: impl FnOnce()) -> String {
         .with_max_level(tracing::Level::TRACE)
         .finish();
     tracing::subscriber::with_default(subscriber, f);
-    let bytes = buffer
-        .0
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
+    let bytes = buffer.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
     String::from_utf8_lossy(&bytes).into_owned()
 }

@@ -59,9 +59,7 @@ impl ParseError {
 
     /// A parser's message with every run of 4 or more characters of `raw` masked.
     pub fn scrubbed(message: &impl Display, raw: &str) -> Self {
-        Self {
-            reason: scrub(&message.to_string(), raw),
-        }
+        Self { reason: scrub(&message.to_string(), raw) }
     }
 
     /// The reason.
@@ -119,10 +117,7 @@ mod tests {
         let raw = "hunter2-super-secret";
         assert_eq!(scrub("bad value 'hunter2-super-secret'", raw), "bad value '[REDACTED]'");
         assert_eq!(scrub("stopped at 'super-sec'", raw), "stopped at '[REDACTED]'");
-        assert_eq!(
-            scrub("invalid digit found in string", raw),
-            "invalid digit found in string"
-        );
+        assert_eq!(scrub("invalid digit found in string", raw), "invalid digit found in string");
     }
 
     #[test]

@@ -92,10 +92,7 @@ impl VaultConfig {
     /// Logs in with AppRole (`auth/approle/login`) before reading.
     #[must_use]
     pub fn approle(mut self, role_id: impl Into<String>, secret_id: SecretString) -> Self {
-        self.auth = Auth::AppRole {
-            role_id: role_id.into(),
-            secret_id,
-        };
+        self.auth = Auth::AppRole { role_id: role_id.into(), secret_id };
         self
     }
 
@@ -133,11 +130,7 @@ impl VaultConfig {
         for path in paths {
             let (data, version) = self.read_path(&agent, token.as_ref(), path)?;
             for (key, value) in data {
-                let origin = Origin::Vault {
-                    path: (*path).to_owned(),
-                    key: key.clone(),
-                    version,
-                };
+                let origin = Origin::Vault { path: (*path).to_owned(), key: key.clone(), version };
                 values.insert(key, (value, origin));
             }
         }
@@ -149,11 +142,7 @@ impl VaultConfig {
     }
 
     fn error(&self, path: &str, reason: impl Into<String>) -> SourceError {
-        SourceError::Vault {
-            addr: self.addr.clone(),
-            path: path.to_owned(),
-            reason: reason.into(),
-        }
+        SourceError::Vault { addr: self.addr.clone(), path: path.to_owned(), reason: reason.into() }
     }
 
     fn agent(&self) -> Result<ureq::Agent, SourceError> {
@@ -183,9 +172,7 @@ impl VaultConfig {
     fn login(&self, agent: &ureq::Agent, role_id: &str, secret_id: &SecretString) -> Result<SecretString, SourceError> {
         const LOGIN: &str = "auth/approle/login";
         let mut body = serde_json::json!({ "role_id": role_id, "secret_id": secret_id.expose_secret() }).to_string();
-        let mut request = agent
-            .post(format!("{}/v1/{LOGIN}", self.addr))
-            .header("Content-Type", "application/json");
+        let mut request = agent.post(format!("{}/v1/{LOGIN}", self.addr)).header("Content-Type", "application/json");
         if let Some(namespace) = &self.namespace {
             request = request.header("X-Vault-Namespace", namespace);
         }
@@ -205,9 +192,7 @@ impl VaultConfig {
         token: Option<&SecretString>,
         path: &str,
     ) -> Result<KvSecret, SourceError> {
-        let Some((mount, rest)) = path
-            .split_once('/')
-            .filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
+        let Some((mount, rest)) = path.split_once('/').filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
         else {
             return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
         };
@@ -249,14 +234,8 @@ impl VaultConfig {
         body.zeroize();
         match status {
             200 => parsed.map_err(|_| self.error(path, "answered with something that is not JSON")),
-            403 => Err(self.error(
-                path,
-                "permission denied (403): the token cannot read this path, or has expired",
-            )),
-            404 => Err(self.error(
-                path,
-                "not found (404): no secret at this path, or the mount is not KV version 2",
-            )),
+            403 => Err(self.error(path, "permission denied (403): the token cannot read this path, or has expired")),
+            404 => Err(self.error(path, "not found (404): no secret at this path, or the mount is not KV version 2")),
             503 => Err(self.error(path, "unavailable (503): the server is sealed or in standby")),
             400 if path == "auth/approle/login" => {
                 Err(self.error(path, "login refused (400): wrong role_id or secret_id"))
@@ -289,10 +268,7 @@ pub struct VaultSource {
 
 impl std::fmt::Debug for VaultSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VaultSource")
-            .field("addr", &self.addr)
-            .field("paths", &self.paths)
-            .finish_non_exhaustive()
+        f.debug_struct("VaultSource").field("addr", &self.addr).field("paths", &self.paths).finish_non_exhaustive()
     }
 }
 
@@ -305,10 +281,7 @@ impl Source for VaultSource {
     }
 
     fn describe(&self) -> Vec<String> {
-        self.paths
-            .iter()
-            .map(|path| format!("vault {}/{path}", self.addr))
-            .collect()
+        self.paths.iter().map(|path| format!("vault {}/{path}", self.addr)).collect()
     }
 
     fn names(&self) -> Vec<String> {

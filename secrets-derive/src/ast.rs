@@ -51,10 +51,7 @@ impl Field<'_> {
     /// The field's role; fields without one were rejected before expansion.
     pub(crate) fn role(&self) -> Role {
         match &self.attrs.kind {
-            Some(FieldKind::Secret {
-                category: Some((category, _)),
-                ..
-            }) => Role::Secret(*category),
+            Some(FieldKind::Secret { category: Some((category, _)), .. }) => Role::Secret(*category),
             _ => Role::Config,
         }
     }
@@ -66,12 +63,7 @@ impl Field<'_> {
 
     /// The description: the `description` key, else the doc comment, else empty.
     pub(crate) fn description(&self) -> String {
-        self.attrs
-            .description
-            .as_ref()
-            .map(syn::LitStr::value)
-            .or_else(|| self.attrs.doc.clone())
-            .unwrap_or_default()
+        self.attrs.description.as_ref().map(syn::LitStr::value).or_else(|| self.attrs.doc.clone()).unwrap_or_default()
     }
 }
 
@@ -89,17 +81,11 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
             }
         },
         Data::Enum(data) => {
-            cx.error(
-                data.enum_token.span,
-                "SecretContract can only be derived for a struct with named fields",
-            );
+            cx.error(data.enum_token.span, "SecretContract can only be derived for a struct with named fields");
             return None;
         }
         Data::Union(data) => {
-            cx.error(
-                data.union_token.span,
-                "SecretContract can only be derived for a struct with named fields",
-            );
+            cx.error(data.union_token.span, "SecretContract can only be derived for a struct with named fields");
             return None;
         }
     };
@@ -115,13 +101,7 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
                 Some(env) => env.value(),
                 None => format!("{prefix}{}", screaming_snake_case(&ident.to_string())),
             };
-            Some(Field {
-                ident,
-                ty: &field.ty,
-                option_inner: option_inner(&field.ty),
-                attrs,
-                env_name,
-            })
+            Some(Field { ident, ty: &field.ty, option_inner: option_inner(&field.ty), attrs, env_name })
         })
         .collect();
     Some(Contract { input, prefix, fields })

@@ -62,13 +62,8 @@ pub(crate) struct ContractAttrs {
 
 /// Whether a field is a secret or a plain setting, with the attribute that said so.
 pub(crate) enum FieldKind {
-    Secret {
-        attr: Span,
-        category: Option<(Category, Ident)>,
-    },
-    Config {
-        attr: Span,
-    },
+    Secret { attr: Span, category: Option<(Category, Ident)> },
+    Config { attr: Span },
 }
 
 /// `#[secret(...)]` or `#[config(...)]` on a field.
@@ -110,10 +105,7 @@ pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttr
 
 /// Parses a field's attributes.
 pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
-    let mut out = FieldAttrs {
-        doc: doc_comment(attrs),
-        ..FieldAttrs::default()
-    };
+    let mut out = FieldAttrs { doc: doc_comment(attrs), ..FieldAttrs::default() };
     for attr in attrs {
         let is_secret = attr.path().is_ident("secret");
         if !is_secret && !attr.path().is_ident("config") {
@@ -129,10 +121,7 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             }
             Some(_) => {}
             None if is_secret => {
-                out.kind = Some(FieldKind::Secret {
-                    attr: span,
-                    category: None,
-                });
+                out.kind = Some(FieldKind::Secret { attr: span, category: None });
             }
             None => out.kind = Some(FieldKind::Config { attr: span }),
         }
@@ -154,26 +143,17 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 
 fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> syn::Result<()> {
     // #[secret(required)], #[secret(billing)], #[secret(external)], #[secret(optional)]
-    if let Some(category) = meta
-        .path
-        .get_ident()
-        .and_then(|id| Category::from_key(&id.to_string()).map(|category| (category, id.clone())))
+    if let Some(category) =
+        meta.path.get_ident().and_then(|id| Category::from_key(&id.to_string()).map(|category| (category, id.clone())))
     {
         if meta.input.peek(Token![=]) {
-            return Err(meta.error(format_args!(
-                "`{}` takes no value: write #[secret({})]",
-                category.1, category.1
-            )));
+            return Err(meta.error(format_args!("`{}` takes no value: write #[secret({})]", category.1, category.1)));
         }
         if let Some(FieldKind::Secret { category: slot, .. }) = &mut out.kind {
             match slot {
                 Some((first, _)) => cx.error_spanned(
                     &category.1,
-                    format_args!(
-                        "a secret has exactly one category, found `{}` and `{}`",
-                        first.key(),
-                        category.1
-                    ),
+                    format_args!("a secret has exactly one category, found `{}` and `{}`", first.key(), category.1),
                 ),
                 None => *slot = Some(category),
             }
@@ -334,10 +314,7 @@ fn doc_comment(attrs: &[Attribute]) -> Option<String> {
     let mut lines = Vec::new();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("doc")) {
         if let syn::Meta::NameValue(nv) = &attr.meta {
-            if let syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s), ..
-            }) = &nv.value
-            {
+            if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
                 let line = s.value();
                 let line = line.trim();
                 if line.is_empty() && !lines.is_empty() {

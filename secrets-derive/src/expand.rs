@@ -35,52 +35,18 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let vars = contract.fields.iter().map(var_spec);
     let names = contract.fields.iter().map(|field| &field.env_name);
     let prefix = &contract.prefix;
-    let loads = contract
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| load(index, field));
-    let required: Vec<&Ident> = contract
-        .fields
-        .iter()
-        .filter(|field| field.option_inner.is_none())
-        .map(|field| field.ident)
-        .collect();
+    let loads = contract.fields.iter().enumerate().map(|(index, field)| load(index, field));
+    let required: Vec<&Ident> =
+        contract.fields.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
     let fields = contract.fields.iter().map(|field| field.ident);
-    let texts = contract
-        .fields
-        .iter()
-        .enumerate()
-        .filter(|(_, field)| matches!(field.role(), Role::Secret(_)))
-        .map(|(index, field)| {
-            let ident = field.ident;
-            let wrapper = if field.option_inner.is_some() {
-                quote!(OptionalField)
-            } else {
-                quote!(Field)
-            };
-            quote! {
-                ::core::iter::Extend::extend(
-                    &mut __texts,
-                    ::core::option::Option::map(
-                        (&::secrets_core::__private::#wrapper(&self.#ident)).text(),
-                        |text| (#index, text),
-                    ),
-                );
-            }
-        });
-    let methods = contract
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(index, field)| methods(contract, index, field));
+    let texts = secret_texts(contract);
+    let methods = contract.fields.iter().enumerate().map(|(index, field)| methods(contract, index, field));
     let features = contract.feature_groups().into_iter().map(|(feature, members)| {
         let vis = &contract.input.vis;
         let method = format_ident!("has_{}", feature);
         let doc = format!("Whether every secret of feature `{feature}` is loaded.");
-        let probes = members
-            .iter()
-            .map(|field| format_ident!("has_{}", field.ident.to_string().trim_start_matches("r#")));
+        let probes =
+            members.iter().map(|field| format_ident!("has_{}", field.ident.to_string().trim_start_matches("r#")));
         quote! {
             #[doc = #doc]
             #[inline]
@@ -141,6 +107,25 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             }
         }
     }
+}
+
+/// One statement per secret field, adding its text (and index) for `redactor()`.
+fn secret_texts<'a>(contract: &'a Contract<'_>) -> impl Iterator<Item = TokenStream> + 'a {
+    contract.fields.iter().enumerate().filter(|(_, field)| matches!(field.role(), Role::Secret(_))).map(
+        |(index, field)| {
+            let ident = field.ident;
+            let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
+            quote! {
+                ::core::iter::Extend::extend(
+                    &mut __texts,
+                    ::core::option::Option::map(
+                        (&::secrets_core::__private::#wrapper(&self.#ident)).text(),
+                        |text| (#index, text),
+                    ),
+                );
+            }
+        },
+    )
 }
 
 /// The static description of one field's variable.

@@ -52,14 +52,10 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
         return;
     };
     match kind {
-        FieldKind::Secret { category: None, .. } => cx.error(
-            kind_span(kind),
-            format_args!("#[secret] needs a category: one of {}", CATEGORIES.join(", ")),
-        ),
-        FieldKind::Secret {
-            category: Some((category, _)),
-            ..
-        } => {
+        FieldKind::Secret { category: None, .. } => {
+            cx.error(kind_span(kind), format_args!("#[secret] needs a category: one of {}", CATEGORIES.join(", ")))
+        }
+        FieldKind::Secret { category: Some((category, _)), .. } => {
             check_secret_type(cx, field, *category);
         }
         FieldKind::Config { .. } => {
@@ -94,10 +90,7 @@ fn check_secret_type(cx: &mut Ctxt, field: &Field<'_>, category: Category) {
         _ => {}
     }
     if is_plain_string(field.value_ty()) {
-        cx.error_spanned(
-            field.value_ty(),
-            "`String` does not redact its value: use `SecretString` for a secret",
-        );
+        cx.error_spanned(field.value_ty(), "`String` does not redact its value: use `SecretString` for a secret");
     }
 }
 

@@ -29,10 +29,7 @@ impl<'ast> Visit<'ast> for Declarations {
                     continue;
                 };
                 let name = env_key(attr).unwrap_or_else(|| {
-                    format!(
-                        "{prefix}{}",
-                        ident.to_string().trim_start_matches("r#").to_ascii_uppercase()
-                    )
+                    format!("{prefix}{}", ident.to_string().trim_start_matches("r#").to_ascii_uppercase())
                 });
                 self.secrets.insert(name, item.ident.to_string());
             }
@@ -41,22 +38,14 @@ impl<'ast> Visit<'ast> for Declarations {
     }
 
     fn visit_item_const(&mut self, item: &'ast syn::ItemConst) {
-        if let syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(value),
-            ..
-        }) = &*item.expr
-        {
+        if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(value), .. }) = &*item.expr {
             self.constants.insert(item.ident.to_string(), value.value());
         }
         syn::visit::visit_item_const(self, item);
     }
 
     fn visit_impl_item_const(&mut self, item: &'ast syn::ImplItemConst) {
-        if let syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(value),
-            ..
-        }) = &item.expr
-        {
+        if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(value), .. }) = &item.expr {
             self.constants.insert(item.ident.to_string(), value.value());
         }
         syn::visit::visit_impl_item_const(self, item);
@@ -67,11 +56,7 @@ fn derives_contract(attrs: &[Attribute]) -> bool {
     attrs.iter().filter(|attr| attr.path().is_ident("derive")).any(|attr| {
         let mut found = false;
         let _ = attr.parse_nested_meta(|meta| {
-            found |= meta
-                .path
-                .segments
-                .last()
-                .is_some_and(|segment| segment.ident == "SecretContract");
+            found |= meta.path.segments.last().is_some_and(|segment| segment.ident == "SecretContract");
             Ok(())
         });
         found

@@ -37,21 +37,14 @@ fn main() -> ExitCode {
     };
     let (findings, failures) = secrets_lint::lint(&files);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&findings).expect("findings serialize")
-        );
+        println!("{}", serde_json::to_string_pretty(&findings).expect("findings serialize"));
     } else {
         for finding in &findings {
             println!("{finding}");
         }
     }
     for failure in &failures {
-        eprintln!(
-            "secrets-lint: {} does not parse: {}",
-            failure.file.display(),
-            failure.message
-        );
+        eprintln!("secrets-lint: {} does not parse: {}", failure.file.display(), failure.message);
     }
     if !failures.is_empty() {
         ExitCode::from(2)

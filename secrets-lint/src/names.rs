@@ -26,9 +26,7 @@ const SECRET_SUFFIXES: [&str; 4] = ["DATABASE_URL", "REDIS_URL", "MONGODB_URI", 
 /// Whether `name` looks like it holds a secret (`STRIPE_API_KEY`, `DATABASE_URL`), not `RUST_LOG`.
 pub fn looks_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    upper
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|part| SECRET_WORDS.contains(&part))
+    upper.split(|c: char| !c.is_ascii_alphanumeric()).any(|part| SECRET_WORDS.contains(&part))
         || SECRET_SUFFIXES.iter().any(|suffix| upper.ends_with(suffix))
 }
 
@@ -38,29 +36,15 @@ mod tests {
 
     #[test]
     fn secret_names_are_recognised() {
-        for name in [
-            "STRIPE_API_KEY",
-            "GITHUB_TOKEN",
-            "DB_PASSWORD",
-            "SENTRY_DSN",
-            "DATABASE_URL",
-            "APP_DATABASE_URL",
-        ] {
+        for name in ["STRIPE_API_KEY", "GITHUB_TOKEN", "DB_PASSWORD", "SENTRY_DSN", "DATABASE_URL", "APP_DATABASE_URL"]
+        {
             assert!(looks_secret(name), "{name}");
         }
     }
 
     #[test]
     fn plain_settings_are_not() {
-        for name in [
-            "RUST_LOG",
-            "PORT",
-            "HOME",
-            "KEYBOARD_LAYOUT",
-            "MONKEY",
-            "TOKENIZER_THREADS",
-            "PATH",
-        ] {
+        for name in ["RUST_LOG", "PORT", "HOME", "KEYBOARD_LAYOUT", "MONKEY", "TOKENIZER_THREADS", "PATH"] {
             assert!(!looks_secret(name), "{name}");
         }
     }

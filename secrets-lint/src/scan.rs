@@ -93,20 +93,15 @@ pub fn lint(files: &[PathBuf]) -> (Vec<Finding>, Vec<ParseFailure>) {
     let parsed: Vec<(PathBuf, String, syn::File)> = files
         .iter()
         .filter_map(|file| {
-            let parse = std::fs::read_to_string(file)
-                .map_err(|error| error.to_string())
-                .and_then(|text| {
-                    syn::parse_file(&text)
-                        .map(|ast| (text, ast))
-                        .map_err(|error| format!("line {}: {error}", error.span().start().line))
-                });
+            let parse = std::fs::read_to_string(file).map_err(|error| error.to_string()).and_then(|text| {
+                syn::parse_file(&text)
+                    .map(|ast| (text, ast))
+                    .map_err(|error| format!("line {}: {error}", error.span().start().line))
+            });
             match parse {
                 Ok((text, ast)) => Some((file.clone(), text, ast)),
                 Err(message) => {
-                    failures.push(ParseFailure {
-                        file: file.clone(),
-                        message,
-                    });
+                    failures.push(ParseFailure { file: file.clone(), message });
                     None
                 }
             }
@@ -118,13 +113,7 @@ pub fn lint(files: &[PathBuf]) -> (Vec<Finding>, Vec<ParseFailure>) {
     }
     let mut findings = Vec::new();
     for (file, text, ast) in &parsed {
-        let mut reads = Reads {
-            aliases: aliases(ast),
-            declarations: &declarations,
-            file,
-            text,
-            found: Vec::new(),
-        };
+        let mut reads = Reads { aliases: aliases(ast), declarations: &declarations, file, text, found: Vec::new() };
         reads.visit_file(ast);
         findings.append(&mut reads.found);
     }
@@ -144,21 +133,14 @@ fn aliases(ast: &syn::File) -> Aliases {
             flatten(&item.tree, String::new(), &mut self.0);
         }
     }
-    let mut uses = Uses(Aliases {
-        names: HashMap::new(),
-        globs: Vec::new(),
-    });
+    let mut uses = Uses(Aliases { names: HashMap::new(), globs: Vec::new() });
     uses.visit_file(ast);
     uses.0
 }
 
 fn flatten(tree: &UseTree, prefix: String, aliases: &mut Aliases) {
     let join = |name: &str| {
-        if prefix.is_empty() {
-            name.to_owned()
-        } else {
-            format!("{prefix}::{name}")
-        }
+        if prefix.is_empty() { name.to_owned() } else { format!("{prefix}::{name}") }
     };
     match tree {
         UseTree::Path(path) => flatten(&path.tree, join(&path.ident.to_string()), aliases),
@@ -167,16 +149,10 @@ fn flatten(tree: &UseTree, prefix: String, aliases: &mut Aliases) {
             aliases.names.insert(last, prefix);
         }
         UseTree::Name(name) => {
-            aliases
-                .names
-                .insert(name.ident.to_string(), join(&name.ident.to_string()));
+            aliases.names.insert(name.ident.to_string(), join(&name.ident.to_string()));
         }
         UseTree::Rename(rename) => {
-            let target = if rename.ident == "self" {
-                prefix.clone()
-            } else {
-                join(&rename.ident.to_string())
-            };
+            let target = if rename.ident == "self" { prefix.clone() } else { join(&rename.ident.to_string()) };
             aliases.names.insert(rename.rename.to_string(), target);
         }
         UseTree::Glob(_) => aliases.globs.push(prefix),
@@ -199,10 +175,7 @@ impl Aliases {
             Some(full) if path.leading_colon.is_none() => full.clone(),
             _ => first.clone(),
         };
-        let full = std::iter::once(head)
-            .chain(rest.iter().cloned())
-            .collect::<Vec<_>>()
-            .join("::");
+        let full = std::iter::once(head).chain(rest.iter().cloned()).collect::<Vec<_>>().join("::");
         // `use std::env::*;` then `var(..)`.
         if segments.len() == 1 && !self.names.contains_key(first) {
             for glob in &self.globs {
@@ -230,9 +203,7 @@ impl Reads<'_> {
         let why = match &variable {
             None => Why::WholeEnvironment,
             Some(name) => match self.declarations.secrets.get(name) {
-                Some(contract) => Why::Declared {
-                    contract: contract.clone(),
-                },
+                Some(contract) => Why::Declared { contract: contract.clone() },
                 None if looks_secret(name) => Why::LooksSecret,
                 None => return,
             },
@@ -262,10 +233,7 @@ impl Reads<'_> {
     /// The variable named by a read's argument: a literal, a `const`, `&` of either, or `concat!`.
     fn name_of(&self, expr: &Expr) -> Option<String> {
         match expr {
-            Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(value),
-                ..
-            }) => Some(value.value()),
+            Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(value), .. }) => Some(value.value()),
             Expr::Reference(reference) => self.name_of(&reference.expr),
             Expr::Paren(paren) => self.name_of(&paren.expr),
             Expr::Path(path) => {
@@ -273,10 +241,7 @@ impl Reads<'_> {
                 self.declarations.constants.get(&ident).cloned()
             }
             Expr::Macro(mac) if mac.mac.path.is_ident("concat") => {
-                let parts = mac
-                    .mac
-                    .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-                    .ok()?;
+                let parts = mac.mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated).ok()?;
                 parts.iter().map(|part| self.name_of(part)).collect()
             }
             _ => None,
@@ -301,21 +266,10 @@ impl<'ast> Visit<'ast> for Reads<'_> {
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let last = mac
-            .path
-            .segments
-            .last()
-            .map(|segment| segment.ident.to_string())
-            .unwrap_or_default();
-        let args = mac
-            .parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated)
-            .ok();
+        let last = mac.path.segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
+        let args = mac.parse_body_with(Punctuated::<Expr, Token![,]>::parse_terminated).ok();
         if MACRO_READS.contains(&last.as_str()) {
-            if let Some(name) = args
-                .as_ref()
-                .and_then(|args| args.first())
-                .and_then(|arg| self.name_of(arg))
-            {
+            if let Some(name) = args.as_ref().and_then(|args| args.first()).and_then(|arg| self.name_of(arg)) {
                 self.record(mac.span(), format!("{last}!"), Some(name));
             }
         } else if let Some(args) = &args {

@@ -10,11 +10,7 @@ fn lint(args: &[&str]) -> (Option<i32>, String, String) {
         .env_clear()
         .output()
         .unwrap();
-    (
-        output.status.code(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    (output.status.code(), String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap())
 }
 
 /// `file:line:col variable` of each text finding.

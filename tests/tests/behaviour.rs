@@ -62,10 +62,7 @@ fn load_fails_only_when_the_policy_says_so() {
 #[test]
 fn a_missing_required_value_fails_even_without_hard_fail() {
     let error = AppSecrets::load_with(&without(&["REDIS_URL"]), Policy::startup().hard_fail(false)).unwrap_err();
-    assert!(
-        error.to_string().contains("REDIS_URL (required secret): missing"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("REDIS_URL (required secret): missing"), "{error}");
     let report = AppSecrets::validate_from(&without(&["REDIS_URL"]), Policy::startup().hard_fail(false)).unwrap();
     assert!(!report.is_ok());
 }
@@ -123,12 +120,7 @@ fn empty_values_are_missing_unless_allowed() {
     assert!(!secrets.has_sentry_dsn());
     let report = Empties::status_from(&source);
     assert_eq!(report.entry("SENTRY_DSN").unwrap().state(), &State::Empty);
-    assert!(
-        report
-            .to_string()
-            .contains("➖ SENTRY_DSN: set but empty (OPT) from map"),
-        "{report}"
-    );
+    assert!(report.to_string().contains("➖ SENTRY_DSN: set but empty (OPT) from map"), "{report}");
 }
 
 #[test]
@@ -140,11 +132,7 @@ fn config_defaults_apply_and_parse_errors_name_the_variable() {
     let report = AppSecrets::status_from(&without(&["PORT"]));
     assert_eq!(report.entry("PORT").unwrap().origin(), Some(&Origin::Default));
     let error = AppSecrets::load_from(&without(&[]).with("WORKERS", "many")).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("WORKERS (optional config): invalid: invalid digit found in string")
-    );
+    assert!(error.to_string().contains("WORKERS (optional config): invalid: invalid digit found in string"));
 }
 
 #[test]
@@ -155,12 +143,7 @@ fn a_required_config_without_default_is_an_error() {
         region: String,
     }
     let error = Needs::load_from(&MapSource::new()).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("REGION (required config): missing, Region to deploy to"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("REGION (required config): missing, Region to deploy to"), "{error}");
 }
 
 #[test]
@@ -169,12 +152,8 @@ fn a_feature_group_needs_every_member() {
     let secrets = AppSecrets::load_from(&only_key).unwrap();
     assert!(secrets.has_openai_api_key() && !secrets.has_openai());
     let spec = AppSecrets::spec();
-    let members: Vec<&str> = spec
-        .vars()
-        .iter()
-        .filter(|var| var.feature() == Some("openai"))
-        .map(secrets_core::VarSpec::name)
-        .collect();
+    let members: Vec<&str> =
+        spec.vars().iter().filter(|var| var.feature() == Some("openai")).map(secrets_core::VarSpec::name).collect();
     assert_eq!(members, ["OPENAI_API_KEY", "OPENAI_ORG_ID"]);
 }
 
@@ -182,10 +161,7 @@ fn a_feature_group_needs_every_member() {
 fn accessors_of_missing_secrets_name_the_variable_and_category() {
     let secrets = AppSecrets::load_from(&without(&["ANTHROPIC_API_KEY"])).unwrap();
     let error = secrets.anthropic_api_key().unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "ANTHROPIC_API_KEY is not set (external secret): Anthropic API"
-    );
+    assert_eq!(error.to_string(), "ANTHROPIC_API_KEY is not set (external secret): Anthropic API");
     assert_eq!(error.var().category(), Category::External);
 }
 
@@ -193,14 +169,8 @@ fn accessors_of_missing_secrets_name_the_variable_and_category() {
 fn earlier_sources_win_over_a_dotenv_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".env");
-    fs::write(
-        &path,
-        "# app settings\nDATABASE_URL=postgres://from-file\n\nREDIS_URL=redis://from-file\n",
-    )
-    .unwrap();
-    let sources = Sources::new()
-        .with(MapSource::new().with("DATABASE_URL", "postgres://from-env"))
-        .dotenv_file(&path);
+    fs::write(&path, "# app settings\nDATABASE_URL=postgres://from-file\n\nREDIS_URL=redis://from-file\n").unwrap();
+    let sources = Sources::new().with(MapSource::new().with("DATABASE_URL", "postgres://from-env")).dotenv_file(&path);
     let secrets = AppSecrets::load_from(&sources).unwrap();
     assert_eq!(secrets.database_url().expose_secret(), "postgres://from-env");
     assert_eq!(secrets.redis_url().expose_secret(), "redis://from-file");
@@ -208,39 +178,23 @@ fn earlier_sources_win_over_a_dotenv_file() {
     assert_eq!(report.entry("DATABASE_URL").unwrap().origin(), Some(&Origin::Map));
     assert_eq!(
         report.entry("REDIS_URL").unwrap().origin(),
-        Some(&Origin::Dotenv {
-            path: path.clone(),
-            line: Some(4)
-        })
+        Some(&Origin::Dotenv { path: path.clone(), line: Some(4) })
     );
-    assert!(
-        report
-            .to_string()
-            .contains("✅ REDIS_URL: configured (REQ) from .env:4"),
-        "{report}"
-    );
+    assert!(report.to_string().contains("✅ REDIS_URL: configured (REQ) from .env:4"), "{report}");
     assert_eq!(report.looked_in(), ["map".to_owned(), path.display().to_string()]);
 }
 
 #[test]
 fn the_nearest_dotenv_is_found_walking_up() {
     let root = tempfile::tempdir().unwrap();
-    fs::write(
-        root.path().join(".env"),
-        "DATABASE_URL=postgres://root\nREDIS_URL=redis://root\n",
-    )
-    .unwrap();
+    fs::write(root.path().join(".env"), "DATABASE_URL=postgres://root\nREDIS_URL=redis://root\n").unwrap();
     let nested = root.path().join("scripts/nightly");
     fs::create_dir_all(nested.join(".env")).unwrap(); // a virtualenv named .env is not a file
     let secrets = AppSecrets::load_from(&Sources::new().dotenv_upward_from(&nested)).unwrap();
     assert_eq!(secrets.database_url().expose_secret(), "postgres://root");
 
     let closer = root.path().join("scripts");
-    fs::write(
-        closer.join(".env"),
-        "DATABASE_URL=postgres://closer\nREDIS_URL=redis://closer\n",
-    )
-    .unwrap();
+    fs::write(closer.join(".env"), "DATABASE_URL=postgres://closer\nREDIS_URL=redis://closer\n").unwrap();
     let secrets = AppSecrets::load_from(&Sources::new().dotenv_upward_from(&nested)).unwrap();
     assert_eq!(secrets.database_url().expose_secret(), "postgres://closer");
 }
@@ -250,28 +204,18 @@ fn no_dotenv_is_said_in_the_error() {
     let empty = tempfile::tempdir().unwrap();
     let error = AppSecrets::load_from(&Sources::new().dotenv_upward_from(empty.path())).unwrap_err();
     let last = error.to_string().lines().last().unwrap().to_owned();
-    assert_eq!(
-        last,
-        format!("looked in: no .env found from {} upward", empty.path().display())
-    );
+    assert_eq!(last, format!("looked in: no .env found from {} upward", empty.path().display()));
 }
 
 #[test]
 fn a_malformed_dotenv_names_its_path_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(".env");
-    fs::write(
-        &path,
-        "DATABASE_URL=postgres://x\nREDIS_URL=redis://x\nnot a definition hunter2\n",
-    )
-    .unwrap();
+    fs::write(&path, "DATABASE_URL=postgres://x\nREDIS_URL=redis://x\nnot a definition hunter2\n").unwrap();
     let sources = Sources::new().dotenv_file(&path);
     let error = AppSecrets::load_from(&sources).unwrap_err();
     let text = error.to_string();
-    assert!(
-        text.contains(&format!("{} does not parse at line 3", path.display())),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{} does not parse at line 3", path.display())), "{text}");
     assert!(!text.contains("hunter2"));
     let report = AppSecrets::status_from(&sources);
     assert!(!report.is_ok());
@@ -283,18 +227,11 @@ fn an_unreadable_dotenv_is_a_problem_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("absent.env");
     let error = AppSecrets::load_from(&Sources::new().dotenv_file(&missing)).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains(&format!("{} cannot be read: no such file", missing.display()))
-    );
+    assert!(error.to_string().contains(&format!("{} cannot be read: no such file", missing.display())));
     let binary = dir.path().join(".env");
     fs::write(&binary, b"DATABASE_URL=ok\nREDIS_URL=\xff\xfe\n").unwrap();
     let error = AppSecrets::load_from(&Sources::new().dotenv_file(&binary)).unwrap_err();
-    assert!(
-        error.to_string().contains("cannot be read: not valid UTF-8 at line 2"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("cannot be read: not valid UTF-8 at line 2"), "{error}");
 }
 
 #[cfg(unix)]
@@ -306,9 +243,7 @@ fn non_utf8_values_are_unreadable_and_named() {
     let source = without(&[]).with("REDIS_URL", OsString::from_vec(b"redis://\xff\xfe".to_vec()));
     let error = AppSecrets::load_from(&source).unwrap_err();
     assert!(
-        error
-            .to_string()
-            .contains("REDIS_URL (required secret): unreadable: not valid UTF-8 (from map)"),
+        error.to_string().contains("REDIS_URL (required secret): unreadable: not valid UTF-8 (from map)"),
         "{error}"
     );
 }
@@ -318,14 +253,8 @@ fn nul_bytes_and_huge_values_are_invalid() {
     let huge = "x".repeat(2 * 1024 * 1024);
     let source = without(&[]).with("DATABASE_URL", "post\0gres").with("REDIS_URL", huge);
     let text = AppSecrets::load_from(&source).unwrap_err().to_string();
-    assert!(
-        text.contains("DATABASE_URL (required secret): invalid: contains a NUL byte"),
-        "{text}"
-    );
-    assert!(
-        text.contains("REDIS_URL (required secret): invalid: longer than 1048576 bytes"),
-        "{text}"
-    );
+    assert!(text.contains("DATABASE_URL (required secret): invalid: contains a NUL byte"), "{text}");
+    assert!(text.contains("REDIS_URL (required secret): invalid: longer than 1048576 bytes"), "{text}");
 }
 
 #[test]
@@ -387,10 +316,7 @@ fn env_example_lists_every_variable() {
         example.contains("# billing secret: enables features that spend money (feature: openai)\nOPENAI_ORG_ID=\n")
     );
     assert!(example.contains("# optional setting\nLOG_LEVEL=info\n"));
-    let names = example
-        .lines()
-        .filter(|line| !line.starts_with('#') && line.contains('='))
-        .count();
+    let names = example.lines().filter(|line| !line.starts_with('#') && line.contains('=')).count();
     assert_eq!(names, AppSecrets::spec().vars().len());
     let parsed: Vec<(String, String)> = dotenvy_pairs(&example);
     assert_eq!(parsed.len(), 9, "the example is itself a valid .env");
@@ -406,11 +332,7 @@ fn dotenvy_pairs(text: &str) -> Vec<(String, String)> {
     report
         .entries()
         .iter()
-        .filter_map(|entry| {
-            entry
-                .origin()
-                .map(|origin| (entry.spec().name().to_owned(), origin.to_string()))
-        })
+        .filter_map(|entry| entry.origin().map(|origin| (entry.spec().name().to_owned(), origin.to_string())))
         .collect()
 }
 
@@ -467,9 +389,5 @@ fn parsed_secrets_load_through_secret_box() {
     let secrets = Pinned::load_from(&MapSource::new().with("ADMIN_PIN", "4921")).unwrap();
     assert_eq!(*secrets.admin_pin().expose_secret(), 4921);
     let error = Pinned::load_from(&MapSource::new().with("ADMIN_PIN", "49x21")).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("ADMIN_PIN (required secret): invalid: invalid digit found in string")
-    );
+    assert!(error.to_string().contains("ADMIN_PIN (required secret): invalid: invalid digit found in string"));
 }

@@ -37,23 +37,11 @@ fn a_secrets_directory_serves_files_by_lowercase_name_or_credential_id() {
     assert_eq!(secrets.smtp_password().unwrap().expose_secret(), "hunter2hunter2");
     let report = DbSecrets::status_from(&sources);
     let entry = report.entry("DATABASE_URL").unwrap();
-    assert_eq!(
-        entry.origin(),
-        Some(&Origin::File {
-            path: dir.path().join("database_url")
-        })
-    );
+    assert_eq!(entry.origin(), Some(&Origin::File { path: dir.path().join("database_url") }));
     assert_eq!(entry.level(), Level::Ok);
-    let line = format!(
-        "✅ DATABASE_URL: configured (REQ) from file:{}",
-        dir.path().join("database_url").display()
-    );
+    let line = format!("✅ DATABASE_URL: configured (REQ) from file:{}", dir.path().join("database_url").display());
     assert!(report.to_string().contains(&line), "{report}");
-    assert!(
-        report
-            .looked_in()
-            .contains(&format!("secrets directory {}", dir.path().display()))
-    );
+    assert!(report.looked_in().contains(&format!("secrets directory {}", dir.path().display())));
 }
 
 #[test]
@@ -70,11 +58,7 @@ fn exactly_one_trailing_newline_is_removed() {
         secret_file(dir.path(), "database_url", content, 0o600);
         let found = SecretDir::new(dir.path()).lookup("DATABASE_URL").unwrap().unwrap();
         assert_eq!(found.value.expose_secret(), expected, "{content:?}");
-        assert_eq!(
-            found.concerns.contains(&Concern::TrailingWhitespace),
-            noted,
-            "{content:?}"
-        );
+        assert_eq!(found.concerns.contains(&Concern::TrailingWhitespace), noted, "{content:?}");
     }
     let report = DbSecrets::status_from(&Sources::new().secrets_dir(dir.path()));
     assert!(report.to_string().contains("(trailing whitespace kept)"), "{report}");
@@ -97,12 +81,7 @@ fn kubernetes_symlink_layout_is_followed() {
     // Kubernetes' default mode 0644 lets others read it: a warning, named as such.
     assert_eq!(entry.concerns(), [Concern::Insecure { mode: 0o644 }]);
     assert_eq!(entry.level(), Level::Warning);
-    assert!(
-        report
-            .to_string()
-            .contains("(insecure: mode 0644 lets group or others read it)"),
-        "{report}"
-    );
+    assert!(report.to_string().contains("(insecure: mode 0644 lets group or others read it)"), "{report}");
 }
 
 #[test]
@@ -110,21 +89,11 @@ fn permissions_are_judged_like_systemd_creds() {
     let dir = tempfile::tempdir().unwrap();
     let sources = || Sources::new().secrets_dir(dir.path());
     secret_file(dir.path(), "database_url", b"postgres://x", 0o600);
-    assert_eq!(
-        DbSecrets::status_from(&sources())
-            .entry("DATABASE_URL")
-            .unwrap()
-            .level(),
-        Level::Ok
-    );
+    assert_eq!(DbSecrets::status_from(&sources()).entry("DATABASE_URL").unwrap().level(), Level::Ok);
     for mode in [0o644, 0o640, 0o604] {
         secret_file(dir.path(), "database_url", b"postgres://x", mode);
         let report = DbSecrets::validate_from(&sources(), Policy::startup()).unwrap();
-        assert_eq!(
-            report.entry("DATABASE_URL").unwrap().level(),
-            Level::Warning,
-            "{mode:o}"
-        );
+        assert_eq!(report.entry("DATABASE_URL").unwrap().level(), Level::Warning, "{mode:o}");
         let error = DbSecrets::load_with(&sources(), Policy::strict()).unwrap_err();
         assert!(
             error.to_string().contains(&format!(
@@ -154,24 +123,15 @@ fn unusable_files_are_errors_naming_the_path_and_reason() {
 
     secret_file(dir.path(), "database_url", &vec![b'x'; 2 * 1024 * 1024], 0o600);
     let error = DbSecrets::load_from(&sources()).unwrap_err().to_string();
-    assert!(
-        error.contains(&format!("{} is larger than 1048576 bytes", path.display())),
-        "{error}"
-    );
+    assert!(error.contains(&format!("{} is larger than 1048576 bytes", path.display())), "{error}");
     secret_file(dir.path(), "database_url", &[b'x'; 2048], 0o600);
     let capped = Sources::new().with(SecretDir::new(dir.path()).max_size(1024));
     let error = DbSecrets::load_from(&capped).unwrap_err().to_string();
-    assert!(
-        error.contains(&format!("{} is larger than 1024 bytes", path.display())),
-        "{error}"
-    );
+    assert!(error.contains(&format!("{} is larger than 1024 bytes", path.display())), "{error}");
 
     secret_file(dir.path(), "database_url", b"postgres://\xff\xfe", 0o600);
     let error = DbSecrets::load_from(&sources()).unwrap_err().to_string();
-    assert!(
-        error.contains(&format!("{} is not valid UTF-8", path.display())),
-        "{error}"
-    );
+    assert!(error.contains(&format!("{} is not valid UTF-8", path.display())), "{error}");
 
     // Unreadable for the owner: only meaningful when the tests do not run as root.
     secret_file(dir.path(), "database_url", b"postgres://x", 0o000);
@@ -186,9 +146,7 @@ fn a_missing_file_falls_through_to_the_next_source() {
     let dir = tempfile::tempdir().unwrap();
     let env = tempfile::tempdir().unwrap();
     fs::write(env.path().join(".env"), "DATABASE_URL=postgres://from-dotenv\n").unwrap();
-    let sources = Sources::new()
-        .secrets_dir(dir.path())
-        .dotenv_file(env.path().join(".env"));
+    let sources = Sources::new().secrets_dir(dir.path()).dotenv_file(env.path().join(".env"));
     let secrets = DbSecrets::load_from(&sources).unwrap();
     assert_eq!(secrets.database_url().expose_secret(), "postgres://from-dotenv");
 }
@@ -196,11 +154,7 @@ fn a_missing_file_falls_through_to_the_next_source() {
 #[test]
 fn forbidding_the_plain_environment_accepts_only_files() {
     let env = tempfile::tempdir().unwrap();
-    fs::write(
-        env.path().join(".env"),
-        "DATABASE_URL=postgres://plain\nLOG_LEVEL=debug\n",
-    )
-    .unwrap();
+    fs::write(env.path().join(".env"), "DATABASE_URL=postgres://plain\nLOG_LEVEL=debug\n").unwrap();
     let plain = Sources::new().dotenv_file(env.path().join(".env"));
     let production = Policy::startup().forbid_plain_env(true);
     let error = DbSecrets::load_with(&plain, production).unwrap_err();
@@ -211,9 +165,7 @@ fn forbidding_the_plain_environment_accepts_only_files() {
     // Settings may still come from the environment; secrets from files pass.
     let dir = tempfile::tempdir().unwrap();
     secret_file(dir.path(), "database_url", b"postgres://file", 0o600);
-    let files = Sources::new()
-        .secrets_dir(dir.path())
-        .dotenv_file(env.path().join(".env"));
+    let files = Sources::new().secrets_dir(dir.path()).dotenv_file(env.path().join(".env"));
     let report = DbSecrets::validate_from(&files, production).unwrap();
     assert!(report.is_ok(), "{report}");
     assert_eq!(report.entry("LOG_LEVEL").unwrap().state(), &State::Configured);

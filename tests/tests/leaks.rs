@@ -15,14 +15,10 @@ use secrets_core::{ExposeSecret, MapSource, Policy, SecretBox, SecretContract, S
 /// A distinct 24-character value per seed, made of characters no report text strings together.
 fn canary(seed: u64) -> String {
     const ALPHABET: &[u8] = b"bcdfghjkmnpqrstvwxzBCDFGHJKMNPQRSTVWXZ23456789";
-    let mut state = seed
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
+    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
     (0..24)
         .map(|_| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             ALPHABET[usize::try_from(state >> 33).unwrap() % ALPHABET.len()] as char
         })
         .collect()
@@ -34,10 +30,7 @@ fn assert_clean(surface: &str, output: &str, canaries: &[String]) {
         let chars: Vec<char> = canary.chars().collect();
         for window in chars.windows(6) {
             let fragment: String = window.iter().collect();
-            assert!(
-                !output.contains(&fragment),
-                "{surface} leaks `{fragment}` of a canary:\n{output}"
-            );
+            assert!(!output.contains(&fragment), "{surface} leaks `{fragment}` of a canary:\n{output}");
         }
     }
 }
@@ -58,10 +51,8 @@ fn canary_source() -> (MapSource, Vec<String>) {
     let mut canaries = Vec::new();
     let mut source = MapSource::new();
     for (seed, (name, value)) in (0..).zip(FULL) {
-        let secret = AppSecrets::spec()
-            .vars()
-            .iter()
-            .any(|var| var.name() == name && var.kind() == secrets_core::Kind::Secret);
+        let secret =
+            AppSecrets::spec().vars().iter().any(|var| var.name() == name && var.kind() == secrets_core::Kind::Secret);
         if secret {
             let canary = canary(seed);
             source.insert(name, canary.as_str());
@@ -88,10 +79,7 @@ fn capture_tracing(f: impl FnOnce()) -> String {
     }
     let buffer = Buffer::default();
     let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
+    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
     tracing::subscriber::with_default(subscriber, f);
     String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
 }
@@ -146,10 +134,7 @@ fn warnings_at_load_are_events_without_values() {
     let events = capture_tracing(|| {
         AppSecrets::load_from(&source).unwrap();
     });
-    assert!(
-        events.contains("WARN") && events.contains("OPENAI_API_KEY (billing secret): set but empty"),
-        "{events}"
-    );
+    assert!(events.contains("WARN") && events.contains("OPENAI_API_KEY (billing secret): set but empty"), "{events}");
     assert_clean("tracing events", &events, &canaries);
 }
 
@@ -175,11 +160,7 @@ struct Echoing(String);
 impl FromStr for Echoing {
     type Err = String;
     fn from_str(input: &str) -> Result<Self, String> {
-        if input.starts_with("ok-") {
-            Ok(Self(input.to_owned()))
-        } else {
-            Err(format!("`{input}` is not a token"))
-        }
+        if input.starts_with("ok-") { Ok(Self(input.to_owned())) } else { Err(format!("`{input}` is not a token")) }
     }
 }
 
@@ -215,19 +196,15 @@ fn a_parse_failure_never_carries_the_value() {
     let events = capture_tracing(|| {
         let error = Parsed::load_from(&source).unwrap_err();
         let text = error_chain(&error);
-        assert!(
-            text.contains("SIGNING_TOKEN (required secret): invalid: `[REDACTED]` is not a token"),
-            "{text}"
-        );
+        assert!(text.contains("SIGNING_TOKEN (required secret): invalid: `[REDACTED]` is not a token"), "{text}");
         assert_clean("parse failure", &text, &canaries);
         assert_clean("parse failure JSON", &error.report().to_json(), &canaries);
         let loaded = Parsed::load_with(&source, Policy::startup().hard_fail(false));
         assert!(loaded.is_err());
     });
     assert_clean("tracing events", &events, &canaries);
-    let ok = MapSource::new()
-        .with("SIGNING_TOKEN", format!("ok-{}", canaries[0]))
-        .with("API_KEY", canaries[2].as_str());
+    let ok =
+        MapSource::new().with("SIGNING_TOKEN", format!("ok-{}", canaries[0])).with("API_KEY", canaries[2].as_str());
     let parsed = Parsed::load_from(&ok).unwrap();
     assert_clean("Debug of a parsed contract", &format!("{parsed:?}"), &canaries);
 }
@@ -241,20 +218,12 @@ fn a_malformed_dotenv_never_echoes_its_lines() {
     let quoted = dir.path().join("quoted.env");
     std::fs::write(&quoted, format!("DATABASE_URL=\"{secret}\nREDIS_URL=x\n")).unwrap();
     let binary = dir.path().join("binary.env");
-    std::fs::write(
-        &binary,
-        [format!("DATABASE_URL={secret}").as_bytes(), b"\xff\n"].concat(),
-    )
-    .unwrap();
+    std::fs::write(&binary, [format!("DATABASE_URL={secret}").as_bytes(), b"\xff\n"].concat()).unwrap();
     for file in [&path, &quoted, &binary] {
         let sources = Sources::new().dotenv_file(file);
         let error = AppSecrets::load_from(&sources).unwrap_err();
         let report = AppSecrets::status_from(&sources);
-        let all = format!(
-            "{}{}{report}{report:?}{sources:?}",
-            error_chain(&error),
-            report.to_json()
-        );
+        let all = format!("{}{}{report}{report:?}{sources:?}", error_chain(&error), report.to_json());
         assert_clean("malformed .env", &all, std::slice::from_ref(&secret));
     }
 }
@@ -331,8 +300,5 @@ impl SecretContract for Careless {
 fn assert_no_leaks_names_the_surface_and_the_field() {
     let panic = std::panic::catch_unwind(secrets_core::testing::assert_no_leaks::<Careless>).unwrap_err();
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
-    assert!(
-        message.contains("of API_KEY's value in Debug of the contract"),
-        "{message}"
-    );
+    assert!(message.contains("of API_KEY's value in Debug of the contract"), "{message}");
 }

@@ -23,29 +23,18 @@ const STRIPE: &str = "sk_live_Qw8Zr2Lp5Mx9Tb3Vn";
 const WEBHOOK: &str = "whsec_Hj4Kd7Fs1Gq6Yc0P";
 
 fn loaded() -> Keys {
-    Keys::load_from(
-        &MapSource::new()
-            .with("STRIPE_KEY", STRIPE)
-            .with("WEBHOOK_SECRET", WEBHOOK),
-    )
-    .unwrap()
+    Keys::load_from(&MapSource::new().with("STRIPE_KEY", STRIPE).with("WEBHOOK_SECRET", WEBHOOK)).unwrap()
 }
 
 #[test]
 fn the_redactor_masks_every_loaded_secret_and_its_encodings() {
     let redactor = loaded().redactor();
     let line = format!("charge key={STRIPE} hook={WEBHOOK} region=eu-west-1");
-    assert_eq!(
-        redactor.redact(&line),
-        "charge key=[REDACTED] hook=[REDACTED] region=eu-west-1"
-    );
+    assert_eq!(redactor.redact(&line), "charge key=[REDACTED] hook=[REDACTED] region=eu-west-1");
     let json = serde_json::json!({ "key": STRIPE }).to_string();
     assert_eq!(redactor.redact(&json), r#"{"key":"[REDACTED]"}"#);
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("user:{STRIPE}"));
-    assert!(
-        !redactor.redact(&basic).contains(&basic[8..20]),
-        "base64 of user:secret is masked"
-    );
+    assert!(!redactor.redact(&basic).contains(&basic[8..20]), "base64 of user:secret is masked");
 }
 
 #[test]
@@ -85,27 +74,20 @@ fn a_service_masks_its_logs_with_one_line() {
         tracing::warn!("retrying");
     });
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        logs.contains("calling the API with [REDACTED] key=\"[REDACTED]\""),
-        "{logs}"
-    );
+    assert!(logs.contains("calling the API with [REDACTED] key=\"[REDACTED]\""), "{logs}");
     assert!(logs.contains("retrying"));
     assert!(!logs.contains("Qw8Zr2") && !logs.contains("Hj4Kd7"));
 }
 
 #[test]
 fn secrets_too_short_to_mask_are_warned_about() {
-    let source = MapSource::new()
-        .with("STRIPE_KEY", "abc123")
-        .with("WEBHOOK_SECRET", WEBHOOK);
+    let source = MapSource::new().with("STRIPE_KEY", "abc123").with("WEBHOOK_SECRET", WEBHOOK);
     let report = Keys::status_from(&source);
     let entry = report.entry("STRIPE_KEY").unwrap();
     assert_eq!(entry.concerns(), [Concern::TooShort]);
     assert_eq!(entry.level(), Level::Warning);
     assert!(
-        report
-            .to_string()
-            .contains("⚠️ STRIPE_KEY: configured (REQ) from map (shorter than 8 characters"),
+        report.to_string().contains("⚠️ STRIPE_KEY: configured (REQ) from map (shorter than 8 characters"),
         "{report}"
     );
     assert!(Keys::load_from(&source).is_ok(), "a warning does not stop the program");
@@ -130,20 +112,11 @@ fn a_secret_url_shows_its_parts_but_never_its_password() {
         (url.scheme(), url.host(), url.port(), url.path()),
         ("postgres", Some("db.internal"), Some(6432), "/orders")
     );
-    assert_eq!(
-        format!("{url:?}"),
-        "SecretUrl(postgres://app:[REDACTED]@db.internal:6432/orders)"
-    );
-    assert_eq!(
-        url.masked(false),
-        "postgres://[REDACTED]:[REDACTED]@db.internal:6432/orders"
-    );
+    assert_eq!(format!("{url:?}"), "SecretUrl(postgres://app:[REDACTED]@db.internal:6432/orders)");
+    assert_eq!(url.masked(false), "postgres://[REDACTED]:[REDACTED]@db.internal:6432/orders");
     assert!(url.expose_secret().contains("Pw9Kx2Lm7Qz4"));
     assert!(!format!("{db:?}").contains("Pw9Kx2"));
-    assert_eq!(
-        db.redactor().redact(&format!("connecting to {}", url.expose_secret())),
-        "connecting to [REDACTED]"
-    );
+    assert_eq!(db.redactor().redact(&format!("connecting to {}", url.expose_secret())), "connecting to [REDACTED]");
     secrets_core::testing::assert_no_leaks::<Db>();
 }
 
@@ -169,10 +142,7 @@ fn a_setting_that_holds_a_secret_is_warned_about_by_name() {
     assert_eq!(entry.concerns(), [Concern::HoldsSecret { secret: "STRIPE_KEY" }]);
     assert_eq!(entry.level(), Level::Warning);
     let text = report.to_string();
-    assert!(
-        text.contains("⚠️ REGION: configured (CONFIG) from map (holds the value of secret STRIPE_KEY)"),
-        "{text}"
-    );
+    assert!(text.contains("⚠️ REGION: configured (CONFIG) from map (holds the value of secret STRIPE_KEY)"), "{text}");
     assert!(!text.contains("Qw8Zr2") && !report.to_json().contains("Qw8Zr2"));
     assert!(Keys::load_from(&source).is_ok());
 }

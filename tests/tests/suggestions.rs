@@ -18,9 +18,7 @@ struct Prefixed {
 
 #[test]
 fn a_missing_prefixed_name_suggests_the_unprefixed_one() {
-    let source = MapSource::new()
-        .with("DATABASE_URL", "postgres://x")
-        .with("PATH", "/bin");
+    let source = MapSource::new().with("DATABASE_URL", "postgres://x").with("PATH", "/bin");
     let error = Prefixed::load_from(&source).unwrap_err();
     assert!(
         error.to_string().contains(
@@ -47,22 +45,13 @@ fn typos_and_case_are_suggested_from_a_dotenv_too() {
     let path = dir.path().join(".env");
     fs::write(&path, "APP_DATABSE_URL=postgres://x\napp_sentry_dsn=https://sentry\n").unwrap();
     let report = Prefixed::status_from(&Sources::new().dotenv_file(&path));
-    assert_eq!(
-        report.entry("APP_DATABASE_URL").unwrap().suggestion(),
-        Some("APP_DATABSE_URL")
-    );
-    assert_eq!(
-        report.entry("APP_SENTRY_DSN").unwrap().suggestion(),
-        Some("app_sentry_dsn")
-    );
+    assert_eq!(report.entry("APP_DATABASE_URL").unwrap().suggestion(), Some("APP_DATABSE_URL"));
+    assert_eq!(report.entry("APP_SENTRY_DSN").unwrap().suggestion(), Some("app_sentry_dsn"));
 }
 
 #[test]
 fn nothing_is_suggested_without_a_near_miss() {
-    let source = MapSource::new()
-        .with("HOME", "/root")
-        .with("RUST_LOG", "debug")
-        .with("APP_TOKEN", "x");
+    let source = MapSource::new().with("HOME", "/root").with("RUST_LOG", "debug").with("APP_TOKEN", "x");
     let report = Prefixed::status_from(&source);
     assert!(report.entries().iter().all(|entry| entry.suggestion().is_none()));
 }
@@ -78,16 +67,10 @@ fn undeclared_prefixed_names_are_reported_when_asked() {
     assert!(quiet.unknown().is_empty());
 
     let report = Prefixed::validate_from(&source, Policy::startup().check_unknown(true)).unwrap();
-    let mut unknown: Vec<(&str, Option<&str>)> = report
-        .unknown()
-        .iter()
-        .map(|u| (u.name.as_str(), u.suggestion.as_deref()))
-        .collect();
+    let mut unknown: Vec<(&str, Option<&str>)> =
+        report.unknown().iter().map(|u| (u.name.as_str(), u.suggestion.as_deref())).collect();
     unknown.sort_unstable();
-    assert_eq!(
-        unknown,
-        [("APP_FEATURE_FLAGS", None), ("APP_LOG_LEVLE", Some("APP_LOG_LEVEL"))]
-    );
+    assert_eq!(unknown, [("APP_FEATURE_FLAGS", None), ("APP_LOG_LEVLE", Some("APP_LOG_LEVEL"))]);
     assert!(report.unknown().iter().all(|u| u.level == Level::Warning));
     assert!(report.is_ok());
     let text = report.to_string();
@@ -98,12 +81,7 @@ fn undeclared_prefixed_names_are_reported_when_asked() {
     assert!(text.starts_with("Prefixed: 0 errors, 2 warnings"), "{text}");
 
     let error = Prefixed::load_with(&source, Policy::strict().check_unknown(true)).unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("  APP_LOG_LEVLE is set but not declared by the contract"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("  APP_LOG_LEVLE is set but not declared by the contract"), "{error}");
     let json: serde_json::Value = serde_json::from_str(&error.report().to_json()).unwrap();
     assert_eq!(json["unknown"].as_array().unwrap().len(), 2);
 }

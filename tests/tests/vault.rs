@@ -32,8 +32,7 @@ fn server(addr_var: &str) -> Option<(String, String)> {
     // A TCP connection is enough to know the server is up; the tests check the rest.
     let reachable = addr.as_deref().is_some_and(|addr| {
         let host = addr.split("://").nth(1).unwrap_or(addr);
-        host.parse()
-            .is_ok_and(|socket| TcpStream::connect_timeout(&socket, Duration::from_secs(3)).is_ok())
+        host.parse().is_ok_and(|socket| TcpStream::connect_timeout(&socket, Duration::from_secs(3)).is_ok())
     });
     match (addr, token, reachable) {
         (Some(addr), Some(token), true) => Some((addr, token)),
@@ -64,11 +63,7 @@ fn api_in(
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let url = format!("{addr}/v1/{path}");
     let response = match method {
-        "GET" => agent
-            .get(&url)
-            .header("X-Vault-Token", token)
-            .header("X-Vault-Namespace", namespace)
-            .call(),
+        "GET" => agent.get(&url).header("X-Vault-Token", token).header("X-Vault-Namespace", namespace).call(),
         "POST" => agent
             .post(&url)
             .header("X-Vault-Token", token)
@@ -88,16 +83,8 @@ fn api_in(
 
 /// Writes a KV v2 secret and returns its new version.
 fn write_secret(addr: &str, token: &str, path: &str, data: &serde_json::Value) -> u64 {
-    let written = api(
-        addr,
-        token,
-        "POST",
-        &format!("secret/data/{path}"),
-        &serde_json::json!({ "data": data }),
-    );
-    written["data"]["version"]
-        .as_u64()
-        .expect("the server answers the new version")
+    let written = api(addr, token, "POST", &format!("secret/data/{path}"), &serde_json::json!({ "data": data }));
+    written["data"]["version"].as_u64().expect("the server answers the new version")
 }
 
 #[test]
@@ -105,12 +92,7 @@ fn a_contract_loads_from_a_kv_v2_secret() {
     let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
         return;
     };
-    write_secret(
-        &addr,
-        &token,
-        "contract",
-        &serde_json::json!({"DATABASE_URL": "postgres://older"}),
-    );
+    write_secret(&addr, &token, "contract", &serde_json::json!({"DATABASE_URL": "postgres://older"}));
     let data = serde_json::json!({"DATABASE_URL": "postgres://vault/app", "REDIS_URL": "redis://vault"});
     let version = write_secret(&addr, &token, "contract", &data);
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
@@ -119,11 +101,7 @@ fn a_contract_loads_from_a_kv_v2_secret() {
     assert_eq!(secrets.database_url().expose_secret(), "postgres://vault/app");
     assert!(!secrets.has_sentry_dsn());
     let report = AppSecrets::status_from(&sources);
-    let origin = Origin::Vault {
-        path: "secret/contract".into(),
-        key: "DATABASE_URL".into(),
-        version: Some(version),
-    };
+    let origin = Origin::Vault { path: "secret/contract".into(), key: "DATABASE_URL".into(), version: Some(version) };
     assert_eq!(report.entry("DATABASE_URL").unwrap().origin(), Some(&origin));
     let line = format!("✅ DATABASE_URL: configured (REQ) from vault:secret/contract#DATABASE_URL@v{version}");
     assert!(report.to_string().contains(&line), "{report}");
@@ -135,18 +113,10 @@ fn a_missing_key_is_a_missing_variable() {
     let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
         return;
     };
-    let _ = write_secret(
-        &addr,
-        &token,
-        "partial",
-        &serde_json::json!({"DATABASE_URL": "postgres://x"}),
-    );
+    let _ = write_secret(&addr, &token, "partial", &serde_json::json!({"DATABASE_URL": "postgres://x"}));
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
     let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/partial"])).unwrap_err();
-    assert!(
-        error.to_string().contains("REDIS_URL (required secret): missing"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("REDIS_URL (required secret): missing"), "{error}");
 }
 
 #[test]
@@ -156,13 +126,8 @@ fn a_bad_token_is_a_403_naming_the_address_and_path_never_the_token() {
     };
     let token = "hvs.not-a-real-token-Zq8Kp2";
     let config = VaultConfig::new(&addr).token(SecretString::from(token));
-    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/contract"]))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        error.contains(&format!("vault at {addr}, secret/contract: permission denied (403)")),
-        "{error}"
-    );
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/contract"])).unwrap_err().to_string();
+    assert!(error.contains(&format!("vault at {addr}, secret/contract: permission denied (403)")), "{error}");
     assert!(!error.contains("Zq8Kp2") && !format!("{config:?}").contains("Zq8Kp2"));
 }
 
@@ -171,39 +136,15 @@ fn a_policy_restricted_token_reads_only_its_paths() {
     let Some((addr, root)) = server("SECRETS_TEST_VAULT_ADDR") else {
         return;
     };
-    let _ = write_secret(
-        &addr,
-        &root,
-        "allowed",
-        &serde_json::json!({"DATABASE_URL": "a", "REDIS_URL": "b"}),
-    );
-    let _ = write_secret(
-        &addr,
-        &root,
-        "forbidden",
-        &serde_json::json!({"DATABASE_URL": "c", "REDIS_URL": "d"}),
-    );
+    let _ = write_secret(&addr, &root, "allowed", &serde_json::json!({"DATABASE_URL": "a", "REDIS_URL": "b"}));
+    let _ = write_secret(&addr, &root, "forbidden", &serde_json::json!({"DATABASE_URL": "c", "REDIS_URL": "d"}));
     let policy = r#"path "secret/data/allowed" { capabilities = ["read"] }"#;
-    api(
-        &addr,
-        &root,
-        "PUT",
-        "sys/policies/acl/app-read",
-        &serde_json::json!({ "policy": policy }),
-    );
-    let created = api(
-        &addr,
-        &root,
-        "POST",
-        "auth/token/create",
-        &serde_json::json!({"policies": ["app-read"]}),
-    );
+    api(&addr, &root, "PUT", "sys/policies/acl/app-read", &serde_json::json!({ "policy": policy }));
+    let created = api(&addr, &root, "POST", "auth/token/create", &serde_json::json!({"policies": ["app-read"]}));
     let token = created["auth"]["client_token"].as_str().unwrap().to_owned();
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
     assert!(AppSecrets::load_from(&Sources::new().vault(&config, &["secret/allowed"])).is_ok());
-    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/forbidden"]))
-        .unwrap_err()
-        .to_string();
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/forbidden"])).unwrap_err().to_string();
     assert!(error.contains("secret/forbidden: permission denied (403)"), "{error}");
     assert!(!error.contains(&token));
 }
@@ -222,13 +163,8 @@ fn a_namespace_is_sent_and_a_missing_path_is_a_404() {
     let in_team = config.clone().namespace("team");
     let secrets = AppSecrets::load_from(&Sources::new().vault(&in_team, &["secret/team-only"])).unwrap();
     assert_eq!(secrets.database_url().expose_secret(), "postgres://team");
-    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/team-only"]))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        error.contains(&format!("vault at {addr}, secret/team-only: not found (404)")),
-        "{error}"
-    );
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/team-only"])).unwrap_err().to_string();
+    assert!(error.contains(&format!("vault at {addr}, secret/team-only: not found (404)")), "{error}");
 }
 
 #[test]
@@ -236,16 +172,9 @@ fn a_stopped_server_is_unreachable_within_the_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let config = VaultConfig::new(&addr)
-        .token(SecretString::from("t"))
-        .timeout(Duration::from_secs(2));
-    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/app"]))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        error.contains(&format!("vault at {addr}, secret/app: unreachable")),
-        "{error}"
-    );
+    let config = VaultConfig::new(&addr).token(SecretString::from("t")).timeout(Duration::from_secs(2));
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/app"])).unwrap_err().to_string();
+    assert!(error.contains(&format!("vault at {addr}, secret/app: unreachable")), "{error}");
 }
 
 #[test]
@@ -256,9 +185,7 @@ fn tls_needs_the_servers_ca() {
     let cacert = std::env::var("SECRETS_TEST_VAULT_CACERT").unwrap();
     write_secret_tls(&addr, &token, &cacert);
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
-    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/tls"]))
-        .unwrap_err()
-        .to_string();
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/tls"])).unwrap_err().to_string();
     assert!(error.contains("TLS failed"), "{error}");
     let trusted = config.cacert(&cacert);
     let secrets = AppSecrets::load_from(&Sources::new().vault(&trusted, &["secret/tls"])).unwrap();
@@ -274,9 +201,7 @@ fn write_secret_tls(addr: &str, token: &str, cacert: &str) {
             _ => None,
         })
         .collect();
-    let tls = ureq::tls::TlsConfig::builder()
-        .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
-        .build();
+    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build();
     let agent: ureq::Agent = ureq::Agent::config_builder().tls_config(tls).build().into();
     let body = serde_json::json!({"data": {"DATABASE_URL": "postgres://tls", "REDIS_URL": "rediss://tls"}});
     agent
@@ -291,48 +216,20 @@ fn approle_logs_in_before_reading() {
     let Some((addr, root)) = server("SECRETS_TEST_VAULT_ADDR") else {
         return;
     };
-    api(
-        &addr,
-        &root,
-        "POST",
-        "sys/auth/approle",
-        &serde_json::json!({"type": "approle"}),
-    );
+    api(&addr, &root, "POST", "sys/auth/approle", &serde_json::json!({"type": "approle"}));
     let policy = r#"path "secret/data/approle" { capabilities = ["read"] }"#;
-    api(
-        &addr,
-        &root,
-        "PUT",
-        "sys/policies/acl/approle-read",
-        &serde_json::json!({ "policy": policy }),
-    );
-    api(
-        &addr,
-        &root,
-        "POST",
-        "auth/approle/role/app",
-        &serde_json::json!({"token_policies": ["approle-read"]}),
-    );
-    let role_id = api(
-        &addr,
-        &root,
-        "GET",
-        "auth/approle/role/app/role-id",
-        &serde_json::Value::Null,
-    )["data"]["role_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let secret_id = api(
-        &addr,
-        &root,
-        "POST",
-        "auth/approle/role/app/secret-id",
-        &serde_json::json!({}),
-    )["data"]["secret_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    api(&addr, &root, "PUT", "sys/policies/acl/approle-read", &serde_json::json!({ "policy": policy }));
+    api(&addr, &root, "POST", "auth/approle/role/app", &serde_json::json!({"token_policies": ["approle-read"]}));
+    let role_id =
+        api(&addr, &root, "GET", "auth/approle/role/app/role-id", &serde_json::Value::Null)["data"]["role_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    let secret_id =
+        api(&addr, &root, "POST", "auth/approle/role/app/secret-id", &serde_json::json!({}))["data"]["secret_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
     let _ = write_secret(
         &addr,
         &root,
@@ -344,9 +241,7 @@ fn approle_logs_in_before_reading() {
     assert_eq!(secrets.database_url().expose_secret(), "postgres://approle");
 
     let wrong = VaultConfig::new(&addr).approle(&role_id, SecretString::from("wrong-secret-id-Hq7Wm3"));
-    let error = AppSecrets::load_from(&Sources::new().vault(&wrong, &["secret/approle"]))
-        .unwrap_err()
-        .to_string();
+    let error = AppSecrets::load_from(&Sources::new().vault(&wrong, &["secret/approle"])).unwrap_err().to_string();
     assert!(error.contains("auth/approle/login: login refused"), "{error}");
     assert!(!error.contains("Hq7Wm3") && !error.contains(&secret_id));
 }
@@ -358,13 +253,8 @@ fn a_sealed_server_says_so() {
     };
     api(&addr, &token, "PUT", "sys/seal", &serde_json::Value::Null);
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
-    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/app"]))
-        .unwrap_err()
-        .to_string();
-    assert!(
-        error.contains("secret/app: unavailable (503): the server is sealed"),
-        "{error}"
-    );
+    let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/app"])).unwrap_err().to_string();
+    assert!(error.contains("secret/app: unavailable (503): the server is sealed"), "{error}");
 }
 
 /// A stub KV v2 server on loopback that counts the requests it answers.
@@ -373,9 +263,8 @@ fn counting_stub(keys: usize) -> (String, Arc<AtomicUsize>) {
     let addr = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&count);
-    let data: serde_json::Map<String, serde_json::Value> = (0..keys)
-        .map(|i| (format!("SECRET_{i:02}"), serde_json::Value::from(format!("value-{i}"))))
-        .collect();
+    let data: serde_json::Map<String, serde_json::Value> =
+        (0..keys).map(|i| (format!("SECRET_{i:02}"), serde_json::Value::from(format!("value-{i}")))).collect();
     let body = serde_json::json!({"data": {"data": data, "metadata": {"version": 7}}}).to_string();
     std::thread::spawn(move || {
         for stream in listener.incoming().take(50) {
@@ -459,11 +348,7 @@ fn twenty_secrets_from_one_path_cost_one_request() {
     assert!(report.is_ok());
     let shown = format!("{report}{}{report:?}{sources:?}{config:?}", report.to_json());
     assert!(!shown.contains("value-") && !shown.contains("stub"), "{shown}");
-    assert_eq!(
-        requests.load(Ordering::SeqCst),
-        1,
-        "one GET for the whole path, lookups answered from memory"
-    );
+    assert_eq!(requests.load(Ordering::SeqCst), 1, "one GET for the whole path, lookups answered from memory");
 }
 
 /// Load time of 20 secrets from one OpenBao path (one request, connection included) against the
@@ -475,18 +360,11 @@ fn measure_twenty_secrets_from_openbao() {
         return;
     };
     let data: serde_json::Map<String, serde_json::Value> = (0..20)
-        .map(|i| {
-            (
-                format!("SECRET_{i:02}"),
-                serde_json::Value::from(format!("value-{i:02}-xxxxxxxxxxxx")),
-            )
-        })
+        .map(|i| (format!("SECRET_{i:02}"), serde_json::Value::from(format!("value-{i:02}-xxxxxxxxxxxx"))))
         .collect();
     let _ = write_secret(&addr, &token, "twenty", &serde_json::Value::Object(data.clone()));
-    let memory: secrets_core::MapSource = data
-        .iter()
-        .map(|(key, value)| (key.clone(), value.as_str().unwrap().to_owned()))
-        .collect();
+    let memory: secrets_core::MapSource =
+        data.iter().map(|(key, value)| (key.clone(), value.as_str().unwrap().to_owned())).collect();
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
     let median = |mut samples: Vec<Duration>| {
         samples.sort();

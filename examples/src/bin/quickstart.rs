@@ -27,10 +27,7 @@ struct AppSecrets {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
 
     // The first line of a real program is `let secrets = AppSecrets::load_or_exit();`.
     // Here the sources are kept so the status report below reads the same ones.
@@ -43,11 +40,7 @@ fn main() {
     println!("== Typed access ==");
     println!("log level: {}", secrets.log_level());
     let database_url = secrets.database_url().expose_secret();
-    println!(
-        "database URL loaded: {} characters, scheme {}",
-        database_url.len(),
-        scheme(database_url)
-    );
+    println!("database URL loaded: {} characters, scheme {}", database_url.len(), scheme(database_url));
     println!("Debug of the contract: {secrets:?}\n");
 
     println!("== Probes ==");

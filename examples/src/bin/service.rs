@@ -73,15 +73,9 @@ struct AppState {
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     if std::env::args().nth(1).as_deref() == Some("secrets") {
-        std::process::exit(secrets_core::cli::run_from_with::<ServiceSecrets>(
-            std::env::args_os().skip(1),
-            sources,
-        ));
+        std::process::exit(secrets_core::cli::run_from_with::<ServiceSecrets>(std::env::args_os().skip(1), sources));
     }
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
 
     // Startup validation comes first: nothing is bound until the contract holds.
     let sources = sources(Sources::standard());
@@ -89,19 +83,13 @@ async fn main() -> std::io::Result<()> {
     if !secrets.has_summaries() {
         tracing::info!("summaries are off: OPENAI_API_KEY is not set");
     }
-    let state = Arc::new(AppState {
-        status_json: ServiceSecrets::status_from(&sources).to_json(),
-    });
+    let state = Arc::new(AppState { status_json: ServiceSecrets::status_from(&sources).to_json() });
 
-    let app = Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/secrets/status", get(status))
-        .with_state(state);
+    let app =
+        Router::new().route("/healthz", get(|| async { "ok" })).route("/secrets/status", get(status)).with_state(state);
     let listener = tokio::net::TcpListener::bind(secrets.bind_addr()).await?;
     println!("listening on {}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn status(State(state): State<Arc<AppState>>) -> impl IntoResponse {
