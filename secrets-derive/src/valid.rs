@@ -53,7 +53,7 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
     };
     match kind {
         FieldKind::Secret { category: None, .. } => {
-            cx.error(kind_span(kind), format_args!("#[secret] needs a category: one of {}", CATEGORIES.join(", ")))
+            cx.error(kind_span(kind), format_args!("#[secret] needs a category: one of {}", CATEGORIES.join(", ")));
         }
         FieldKind::Secret { category: Some((category, _)), .. } => {
             check_secret_type(cx, field, *category);
