@@ -1,0 +1,127 @@
+//! Property tests: whatever the values, no output shows them and the report depends only on presence.
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+use proptest::prelude::*;
+use secrets_core::{MapSource, Policy, SecretContract, SecretString};
+
+#[derive(SecretContract)]
+#[contract(prefix = "P_")]
+struct Props {
+    #[secret(required)]
+    api_key: SecretString,
+    #[secret(billing, feature = "pay")]
+    pay_token: Option<SecretString>,
+    #[secret(optional, allow_empty)]
+    hook_secret: Option<SecretString>,
+    #[config(default = "x")]
+    mode: String,
+}
+
+const NAMES: [&str; 3] = ["P_API_KEY", "P_PAY_TOKEN", "P_HOOK_SECRET"];
+
+/// Secret-like values: unicode, quotes, newlines, `=`, long; distinctive enough to search for.
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Za-z0-9]{12,40}",
+        "[\\PC]{12,40}",
+        "[a-z\"'=\\n \\\\]{4,10}[A-Z0-9]{8,12}",
+        "[A-Za-z0-9]{1000,2000}",
+    ]
+}
+
+/// Which secrets are set, and to what.
+fn values() -> impl Strategy<Value = [Option<String>; 3]> {
+    [proptest::option::of(value()), proptest::option::of(value()), proptest::option::of(value())]
+}
+
+fn source(values: &[Option<String>; 3]) -> MapSource {
+    NAMES.iter().zip(values).filter_map(|(name, value)| value.as_ref().map(|value| (*name, value.as_str()))).collect()
+}
+
+/// Every output a load can produce, under every policy.
+fn outputs(source: &MapSource) -> String {
+    let report = Props::status_from(source);
+    let mut text = format!("{report}{}{report:?}", report.to_json());
+    for policy in [Policy::startup(), Policy::strict(), Policy::strict().hard_fail(false)] {
+        match Props::load_with(source, policy) {
+            Ok(props) => {
+                text.push_str(&format!("{props:?}{:?}{:?}", props.pay_token().err(), props.hook_secret().err()))
+            }
+            Err(error) => text.push_str(&format!("{error}{error:?}")),
+        }
+    }
+    text
+}
+
+/// Whether `text` holds `value` or a 6-character (or longer) piece of it made of more than
+/// word characters shared with report text.
+fn leaks(text: &str, value: &str) -> bool {
+    let chars: Vec<char> = value.chars().collect();
+    chars.windows(6.min(chars.len())).any(|window| {
+        let piece: String = window.iter().collect();
+        // Pieces of only letters, spaces and punctuation can be words of the report itself.
+        piece.chars().any(|c| c.is_ascii_digit() || !c.is_ascii()) && text.contains(&piece)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_output_shows_a_value(values in values()) {
+        let text = outputs(&source(&values));
+        for value in values.iter().flatten() {
+            prop_assert!(!leaks(&text, value), "a value shows in:\n{}", text);
+        }
+    }
+
+    #[test]
+    fn the_report_depends_only_on_presence(values in values(), others in values()) {
+        let same_presence: [Option<String>; 3] =
+            std::array::from_fn(|i| values[i].as_ref().map(|_| others[i].clone().unwrap_or_else(|| "Zz9Yy8Xx7Ww6".into())));
+        let a = Props::status_from(&source(&values));
+        let b = Props::status_from(&source(&same_presence));
+        prop_assert_eq!(a.to_string(), b.to_string());
+        prop_assert_eq!(a.to_json(), b.to_json());
+    }
+
+    #[test]
+    fn has_probes_agree_with_the_load(values in values()) {
+        if let Ok(props) = Props::load_with(&source(&values), Policy::startup().hard_fail(false)) {
+            prop_assert!(props.has_api_key());
+            prop_assert_eq!(props.has_pay_token(), values[1].is_some());
+            prop_assert_eq!(props.has_pay(), values[1].is_some());
+            prop_assert_eq!(props.has_hook_secret(), values[2].is_some());
+        } else {
+            prop_assert!(values[0].is_none());
+        }
+    }
+
+    #[test]
+    fn redaction_never_lets_a_secret_through(
+        secrets in proptest::collection::vec("[A-Za-z0-9+/=_-]{8,40}", 1..6),
+        filler in "[ -~\\n]{0,200}",
+        positions in proptest::collection::vec(0usize..200, 1..6),
+        split in 0usize..400,
+    ) {
+        let redactor = secrets_core::Redactor::new(secrets.iter().map(String::as_str));
+        let mut text = filler.clone();
+        for (secret, position) in secrets.iter().zip(&positions) {
+            let at = text.char_indices().map(|(i, _)| i).chain([text.len()]).nth(position % (text.chars().count() + 1)).unwrap();
+            text.insert_str(at, secret);
+        }
+        let masked = redactor.redact(&text).into_owned();
+        let mut writer = redactor.writer(Vec::new());
+        let split = split.min(text.len());
+        writer.write_all(&text.as_bytes()[..split]).unwrap();
+        writer.write_all(&text.as_bytes()[split..]).unwrap();
+        writer.flush().unwrap();
+        let streamed = String::from_utf8_lossy(writer.get_ref()).into_owned();
+        for secret in &secrets {
+            prop_assert!(!masked.contains(secret.as_str()), "{} in {}", secret, masked);
+            prop_assert!(!streamed.contains(secret.as_str()), "{} in {}", secret, streamed);
+        }
+    }
+}
