@@ -47,9 +47,11 @@ fn outputs(source: &MapSource) -> String {
     for policy in [Policy::startup(), Policy::strict(), Policy::strict().hard_fail(false)] {
         match Props::load_with(source, policy) {
             Ok(props) => {
-                text.push_str(&format!("{props:?}{:?}{:?}", props.pay_token().err(), props.hook_secret().err()))
+                let _ = write!(text, "{props:?}{:?}{:?}", props.pay_token().err(), props.hook_secret().err());
             }
-            Err(error) => text.push_str(&format!("{error}{error:?}")),
+            Err(error) => {
+                let _ = write!(text, "{error}{error:?}");
+            }
         }
     }
     text
