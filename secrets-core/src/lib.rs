@@ -212,6 +212,12 @@ pub mod __private {
     impl<'a, T> NoText<'a> for &Field<'a, T> {}
     impl<'a, T> NoText<'a> for &OptionalField<'a, T> {}
 
+    /// The forms a [`Redactor`](crate::Redactor) masks for one value, for benchmarks that
+    /// compare it with other matchers on the same patterns.
+    pub fn redacted_forms(value: &str) -> Vec<Vec<u8>> {
+        crate::redact::encodings(value)
+    }
+
     /// Prints `[REDACTED]` in a contract's `Debug`.
     pub struct Redacted;
 

@@ -104,7 +104,7 @@ impl Redactor {
 }
 
 /// The value and its encodings that leak in practice.
-fn encodings(value: &str) -> Vec<Vec<u8>> {
+pub(crate) fn encodings(value: &str) -> Vec<Vec<u8>> {
     let bytes = value.as_bytes();
     let mut forms = vec![bytes.to_vec()];
     forms.push(percent_encode(bytes).into_bytes());
