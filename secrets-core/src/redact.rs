@@ -28,6 +28,8 @@ const MIN_PATTERN: usize = 6;
 pub struct Redactor {
     automaton: Option<AhoCorasick>,
     longest: usize,
+    /// The patterns, to tell on `flush` whether held bytes could still begin a secret.
+    patterns: std::sync::Arc<[Vec<u8>]>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -59,7 +61,7 @@ impl Redactor {
                 .build(&patterns)
                 .expect("plain byte patterns always build")
         });
-        Self { automaton, longest }
+        Self { automaton, longest, patterns: patterns.into() }
     }
 
     /// The text with every secret, and every encoding of one, replaced by [`MASK`].
@@ -95,6 +97,17 @@ impl Redactor {
     /// A writer that masks what passes through it, even a secret split across two writes.
     pub fn writer<W: Write>(&self, inner: W) -> RedactingWriter<W> {
         RedactingWriter { redactor: self.clone(), inner, pending: Vec::new() }
+    }
+
+    /// The length of the longest suffix of `bytes` that is the beginning of a pattern.
+    fn held_suffix(&self, bytes: &[u8]) -> usize {
+        (1..self.longest.min(bytes.len() + 1))
+            .rev()
+            .find(|&len| {
+                let tail = &bytes[bytes.len() - len..];
+                self.patterns.iter().any(|pattern| pattern.len() > len && pattern.starts_with(tail))
+            })
+            .unwrap_or(0)
     }
 
     /// Whether there is anything to mask.
@@ -143,10 +156,21 @@ fn base64_core(engine: &base64::engine::GeneralPurpose, bytes: &[u8], skip: usiz
     if last > first { encoded[first..last].to_vec() } else { Vec::new() }
 }
 
+/// How many trailing bytes a [`RedactingWriter`] keeps back.
+#[derive(Clone, Copy)]
+enum Hold {
+    /// As many as the longest pattern could need: cheap, for every write.
+    LongestPattern,
+    /// Only a suffix that is the beginning of some pattern: for `flush`.
+    CouldStartSecret,
+    /// None: on drop, when no more output will come.
+    Nothing,
+}
+
 /// A writer that masks loaded secrets in everything written through it (see [`Redactor::writer`]).
 ///
-/// It holds back only the last bytes that could still begin a secret, and writes them on
-/// `flush` and on drop, so no output is lost.
+/// It holds back only the last bytes that could still begin a secret; `flush` writes all but
+/// a tail that does begin one, and drop writes everything, so no output is lost.
 pub struct RedactingWriter<W: Write> {
     redactor: Redactor,
     inner: W,
@@ -154,14 +178,18 @@ pub struct RedactingWriter<W: Write> {
 }
 
 impl<W: Write> RedactingWriter<W> {
-    /// Masks and writes everything before `cut`, keeping the rest pending.
-    fn emit(&mut self, everything: bool) -> io::Result<()> {
+    /// Masks and writes the pending bytes, keeping back the tail that `hold` says.
+    fn emit(&mut self, hold: Hold) -> io::Result<()> {
         let Some(automaton) = &self.redactor.automaton else {
             self.inner.write_all(&self.pending)?;
             self.pending.clear();
             return Ok(());
         };
-        let keep = if everything { 0 } else { self.redactor.longest.saturating_sub(1) };
+        let keep = match hold {
+            Hold::Nothing => 0,
+            Hold::CouldStartSecret => self.redactor.held_suffix(&self.pending),
+            Hold::LongestPattern => self.redactor.longest.saturating_sub(1),
+        };
         let mut cut = self.pending.len().saturating_sub(keep);
         let mut written = 0;
         for found in automaton.find_iter(&self.pending) {
@@ -189,13 +217,14 @@ impl<W: Write> RedactingWriter<W> {
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        self.emit(false)?;
+        self.emit(Hold::LongestPattern)?;
         Ok(buf.len())
     }
 
-    /// Writes what was held back too: a flush is a promise that the output is out.
+    /// Writes everything except trailing bytes that begin a secret (those go out with the next
+    /// write or on drop), so a flush between two halves of a secret does not show it.
     fn flush(&mut self) -> io::Result<()> {
-        self.emit(true)?;
+        self.emit(Hold::CouldStartSecret)?;
         self.inner.flush()
     }
 }
@@ -203,7 +232,7 @@ impl<W: Write> Write for RedactingWriter<W> {
 impl<W: Write> Drop for RedactingWriter<W> {
     fn drop(&mut self) {
         // Errors cannot be reported from drop; `flush` first to see them.
-        let _ = self.emit(true).and_then(|()| self.inner.flush());
+        let _ = self.emit(Hold::Nothing).and_then(|()| self.inner.flush());
     }
 }
 
@@ -289,6 +318,20 @@ mod tests {
             writer.flush().unwrap();
             assert_eq!(writer.get_ref().as_slice(), b"before [REDACTED] middle [REDACTED] after", "split at {split}");
         }
+    }
+
+    #[test]
+    fn a_flush_between_two_halves_of_a_secret_does_not_show_it() {
+        let redactor = Redactor::new([SECRET]);
+        let mut writer = redactor.writer(Vec::new());
+        writer.write_all(b"log: ").unwrap();
+        writer.write_all(&SECRET.as_bytes()[..7]).unwrap();
+        writer.flush().unwrap();
+        assert_eq!(writer.get_ref().as_slice(), b"log: ");
+        writer.write_all(&SECRET.as_bytes()[7..]).unwrap();
+        writer.write_all(b" done").unwrap();
+        writer.flush().unwrap();
+        assert_eq!(writer.get_ref().as_slice(), b"log: [REDACTED] done");
     }
 
     #[test]
