@@ -81,7 +81,7 @@ impl Values {
                     self.refused.push((index, state));
                     return None;
                 }
-                if var.kind() == Kind::Secret && value.expose_secret().chars().count() < MIN_MASKABLE {
+                if var.kind() == Kind::Secret && value.expose_secret().chars().nth(MIN_MASKABLE - 1).is_none() {
                     concerns.push(Concern::TooShort);
                 }
                 Some(value)
