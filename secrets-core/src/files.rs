@@ -134,7 +134,7 @@ impl SecretDir {
             return Ok(None);
         }
         let origin = if self.credentials {
-            Origin::Credential { id: id.to_owned(), path: path.clone() }
+            Origin::Credential { id: id.into(), path: path.clone() }
         } else {
             Origin::File { path: path.clone() }
         };

@@ -150,6 +150,8 @@ impl Found {
 }
 
 /// Where a value came from; shown in the status report, never with the value.
+///
+/// Kept small (`Box<str>`, not `String`): every looked-up value carries one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 #[non_exhaustive]
@@ -171,16 +173,16 @@ pub enum Origin {
     /// A systemd credential in `$CREDENTIALS_DIRECTORY`.
     Credential {
         /// The credential id.
-        id: String,
+        id: Box<str>,
         /// The file.
         path: PathBuf,
     },
     /// A key of a Vault or OpenBao KV v2 secret.
     Vault {
         /// The secret, as `MOUNT/PATH`.
-        path: String,
+        path: Box<str>,
         /// The key within it.
-        key: String,
+        key: Box<str>,
         /// The secret's version, when the server said.
         version: Option<u64>,
     },

@@ -130,7 +130,7 @@ impl VaultConfig {
         for path in paths {
             let (data, version) = self.read_path(&agent, token.as_ref(), path)?;
             for (key, value) in data {
-                let origin = Origin::Vault { path: (*path).to_owned(), key: key.clone(), version };
+                let origin = Origin::Vault { path: (*path).into(), key: key.as_str().into(), version };
                 values.insert(key, (value, origin));
             }
         }
