@@ -46,7 +46,7 @@ pub fn assert_no_leaks<C: SecretContract>() {
         .collect();
     let full = || -> MapSource { secrets.iter().map(|(name, value)| (*name, value.as_str())).collect() };
     let mut outputs = Vec::new();
-    let events = capture(|| {
+    let events = capture_tracing(|| {
         outputs.push(("the status report".to_owned(), report_surfaces::<C>(&full())));
         if let Ok(contract) = C::load_from(&full()) {
             outputs.push(("Debug of the contract".to_owned(), format!("{contract:?} {contract:#?}")));
@@ -69,21 +69,26 @@ pub fn assert_no_leaks<C: SecretContract>() {
     outputs.push(("tracing events".to_owned(), events));
     for (surface, text) in &outputs {
         for (name, value) in &secrets {
-            let chars: Vec<char> = value.chars().collect();
-            for window in chars.windows(6) {
-                let piece: String = window.iter().collect();
-                assert!(
-                    !text.contains(&piece),
-                    "{} leaks a piece ({piece}) of {name}'s value in {surface}:\n{text}",
-                    spec.name()
-                );
-            }
+            assert_clean(&format!("{name}'s value in {surface} of {}", spec.name()), text, value);
         }
     }
 }
 
+/// Panics, naming `what`, if `text` holds `value` or any 6-character piece of it.
+///
+/// # Panics
+///
+/// When it does.
+pub fn assert_clean(what: &str, text: &str, value: &str) {
+    let chars: Vec<char> = value.chars().collect();
+    for window in chars.windows(6.min(chars.len())) {
+        let piece: String = window.iter().collect();
+        assert!(!text.contains(&piece), "a piece ({piece}) of {what} leaks:\n{text}");
+    }
+}
+
 /// A distinct 24-character value per index, from characters report text does not string together.
-fn canary(index: usize) -> String {
+pub fn canary(index: usize) -> String {
     const ALPHABET: &[u8] = b"bcdfghjkmnpqrstvwxzBCDFGHJKMNPQRSTVWXZ23456789";
     let mut state = (index as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     (0..24)
@@ -91,7 +96,10 @@ fn canary(index: usize) -> String {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            char::from(ALPHABET[usize::try_from(state % ALPHABET.len() as u64).expect("small")])
+            // The remainder is below the alphabet's length, so the cast cannot truncate.
+            #[allow(clippy::cast_possible_truncation)]
+            let index = (state % ALPHABET.len() as u64) as usize;
+            char::from(ALPHABET[index])
         })
         .collect()
 }
@@ -121,7 +129,8 @@ fn report_surfaces<C: SecretContract>(source: &dyn Source) -> String {
     format!("{report}\n{}\n{report:?}", report.to_json())
 }
 
-fn error_chain(error: &(dyn Error + 'static)) -> String {
+/// The `Display` and `Debug` of an error and of every `source()` below it.
+pub fn error_chain(error: &(dyn Error + 'static)) -> String {
     let mut text = String::new();
     let mut next = Some(error);
     while let Some(error) = next {
@@ -155,7 +164,7 @@ fn conflicting<C: SecretContract>(secrets: &[(&'static str, String)]) -> Option<
 }
 
 /// Runs `f` with a `tracing` subscriber that writes every event to the returned text.
-fn capture(f: impl FnOnce()) -> String {
+pub fn capture_tracing(f: impl FnOnce()) -> String {
     #[derive(Clone, Default)]
     struct Buffer(Arc<Mutex<Vec<u8>>>);
     impl io::Write for Buffer {

@@ -2,48 +2,19 @@
 
 mod common;
 
-use std::error::Error;
 use std::fmt::{self, Write as _};
-use std::io::Write;
 use std::str::FromStr;
-use std::sync::{Arc, Mutex};
 
 use common::{AppSecrets, FULL};
+use secrets_core::testing::{self, canary, capture_tracing, error_chain};
 use secrets_core::zeroize::Zeroize;
 use secrets_core::{ExposeSecret, MapSource, Policy, SecretBox, SecretContract, SecretString, Sources};
-
-/// A distinct 24-character value per seed, made of characters no report text strings together.
-fn canary(seed: u64) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjkmnpqrstvwxzBCDFGHJKMNPQRSTVWXZ23456789";
-    let mut state = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-    (0..24)
-        .map(|_| {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            ALPHABET[usize::try_from(state >> 33).unwrap() % ALPHABET.len()] as char
-        })
-        .collect()
-}
 
 /// Fails naming the surface if `output` holds a canary or any 6-character window of one.
 fn assert_clean(surface: &str, output: &str, canaries: &[String]) {
     for canary in canaries {
-        let chars: Vec<char> = canary.chars().collect();
-        for window in chars.windows(6) {
-            let fragment: String = window.iter().collect();
-            assert!(!output.contains(&fragment), "{surface} leaks `{fragment}` of a canary:\n{output}");
-        }
+        testing::assert_clean(surface, output, canary);
     }
-}
-
-/// The `Display` and `Debug` of an error and of every `source()` below it.
-fn error_chain(error: &(dyn Error + 'static)) -> String {
-    let mut text = String::new();
-    let mut next = Some(error);
-    while let Some(error) = next {
-        let _ = write!(text, "{error}\n{error:?}\n");
-        next = error.source();
-    }
-    text
 }
 
 /// Every secret of [`AppSecrets`] set to its own canary, the settings to plain values.
@@ -62,26 +33,6 @@ fn canary_source() -> (MapSource, Vec<String>) {
         }
     }
     (source, canaries)
-}
-
-/// Runs `f` with a `tracing` subscriber that writes every event to the returned buffer.
-fn capture_tracing(f: impl FnOnce()) -> String {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
-    tracing::subscriber::with_default(subscriber, f);
-    String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
 }
 
 #[test]
@@ -264,8 +215,8 @@ fn secret_files_never_show_their_content() {
 
 #[test]
 fn the_shared_contract_passes_assert_no_leaks() {
-    secrets_core::testing::assert_no_leaks::<AppSecrets>();
-    secrets_core::testing::assert_no_leaks::<Parsed>();
+    testing::assert_no_leaks::<AppSecrets>();
+    testing::assert_no_leaks::<Parsed>();
 }
 
 /// A contract whose `Debug` prints its value: `assert_no_leaks` must catch it.
@@ -298,7 +249,7 @@ impl SecretContract for Careless {
 
 #[test]
 fn assert_no_leaks_names_the_surface_and_the_field() {
-    let panic = std::panic::catch_unwind(secrets_core::testing::assert_no_leaks::<Careless>).unwrap_err();
+    let panic = std::panic::catch_unwind(testing::assert_no_leaks::<Careless>).unwrap_err();
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("of API_KEY's value in Debug of the contract"), "{message}");
 }
