@@ -60,10 +60,20 @@
 //!   reported instead of failing (a missing non-`Option` field still fails a load).
 //! - **Empty values**: empty or whitespace-only values count as missing ("set but empty"),
 //!   unless the secret says `allow_empty`.
-//! - **Precedence**: [`SecretContract::load`] reads the process environment first, then the
-//!   nearest `.env` walking up from the current directory ([`Sources::standard`]), so an app
-//!   and the scripts run from its subdirectories see the same values. Loading never modifies
-//!   the process environment. [`Sources`] builds other chains; [`MapSource`] serves tests.
+//! - **Precedence**: [`SecretContract::load`] asks, first match wins, systemd credentials
+//!   (`$CREDENTIALS_DIRECTORY`), `NAME_FILE` files (an error when `NAME` is set too), the process
+//!   environment, then the nearest `.env` walking up from the current directory
+//!   ([`Sources::standard`]), so an app and the scripts run from its subdirectories see the same
+//!   values. Loading never modifies the process environment. [`Sources`] builds other chains,
+//!   with secret directories ([`SecretDir`]) and Vault or OpenBao (`VaultConfig`, feature
+//!   `vault`); [`MapSource`] serves tests.
+//! - **Files**: one trailing newline is removed; files over 1 MiB, directories and unreadable
+//!   files are errors naming the path; a file readable by group or others is a warning (an
+//!   error under [`Policy::strict`]); [`Policy::forbid_plain_env`] accepts secrets only from
+//!   files, credentials and stores.
+//! - **Redaction**: [`SecretContract::redactor`] masks loaded values and their encodings in any
+//!   text, [`RedactingWriter`] in a stream; feature `tracing` adds a `MakeWriter` for logs and
+//!   feature `testing` adds `testing::assert_no_leaks` for your own test suite.
 //! - **Errors**: a [`ContractError`] lists every problem at once, one per line, naming the
 //!   variable (prefix included), its category, its state and description, then where values
 //!   were looked for. A `.env` that does not parse is named with its line, never its text.
