@@ -4,9 +4,40 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+
+/// Up to this many patterns one automaton is fastest; past it, the anchor scan.
+const SMALL_SET: usize = 256;
+
+/// A bit per hash of four bytes: set when some pattern begins with four bytes of that hash.
+struct Anchors {
+    bits: Vec<u64>,
+}
+
+impl Anchors {
+    /// 2^20 bits (128 KiB): a random position is a candidate with a chance of a few in a thousand.
+    const BITS: u32 = 20;
+
+    fn new(patterns: &[Vec<u8>]) -> Self {
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        for pattern in patterns {
+            let slot = Self::slot(u32::from_le_bytes([pattern[0], pattern[1], pattern[2], pattern[3]]));
+            bits[slot / 64] |= 1 << (slot % 64);
+        }
+        Self { bits }
+    }
+
+    fn slot(word: u32) -> usize {
+        (word.wrapping_mul(0x9E37_79B1) >> (32 - Self::BITS)) as usize
+    }
+
+    fn may_start(&self, word: u32) -> bool {
+        let slot = Self::slot(word);
+        self.bits[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
 
 /// What every masked value becomes: constant, so neither length nor prefix is told.
 pub const MASK: &str = "[REDACTED]";
@@ -27,6 +58,8 @@ const MIN_PATTERN: usize = 6;
 #[derive(Clone)]
 pub struct Redactor {
     automaton: Option<AhoCorasick>,
+    /// For large pattern sets: where a match may start, by the hash of its first four bytes.
+    anchors: Option<std::sync::Arc<Anchors>>,
     longest: usize,
     /// The patterns, to tell on `flush` whether held bytes could still begin a secret.
     patterns: std::sync::Arc<[Vec<u8>]>,
@@ -55,43 +88,73 @@ impl Redactor {
             }
         }
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
+        let anchors = (patterns.len() > SMALL_SET && patterns.iter().all(|pattern| pattern.len() >= 4))
+            .then(|| std::sync::Arc::new(Anchors::new(&patterns)));
+        // With anchors every search starts at a known position; without, one unanchored scan.
+        let start = if anchors.is_some() { StartKind::Anchored } else { StartKind::Unanchored };
         let automaton = (!patterns.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(start)
                 .build(&patterns)
                 .expect("plain byte patterns always build")
         });
-        Self { automaton, longest, patterns: patterns.into() }
+        Self { automaton, anchors, longest, patterns: patterns.into() }
     }
 
     /// The text with every secret, and every encoding of one, replaced by [`MASK`].
+    ///
+    /// # Panics
+    ///
+    /// Never: patterns are whole UTF-8 strings, so masking them keeps the text valid UTF-8.
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        match &self.automaton {
-            Some(automaton) if automaton.is_match(text) => {
-                let mut out = String::with_capacity(text.len());
-                automaton.replace_all_with(text, &mut out, |_, _, out| {
-                    out.push_str(MASK);
-                    true
-                });
-                Cow::Owned(out)
-            }
-            _ => Cow::Borrowed(text),
+        match self.redact_bytes(text.as_bytes()) {
+            Cow::Borrowed(_) => Cow::Borrowed(text),
+            // Patterns are whole UTF-8 strings, so they match only at character boundaries.
+            Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).expect("masking keeps UTF-8 valid")),
         }
     }
 
     /// The same for bytes, such as a log stream.
     pub fn redact_bytes<'t>(&self, bytes: &'t [u8]) -> Cow<'t, [u8]> {
-        match &self.automaton {
-            Some(automaton) if automaton.is_match(bytes) => {
-                let mut out = Vec::with_capacity(bytes.len());
-                automaton.replace_all_with_bytes(bytes, &mut out, |_, _, out| {
-                    out.extend_from_slice(MASK.as_bytes());
-                    true
-                });
-                Cow::Owned(out)
-            }
-            _ => Cow::Borrowed(bytes),
+        let matches = self.find_all(bytes);
+        if matches.is_empty() {
+            return Cow::Borrowed(bytes);
         }
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut written = 0;
+        for (start, end) in matches {
+            out.extend_from_slice(&bytes[written..start]);
+            out.extend_from_slice(MASK.as_bytes());
+            written = end;
+        }
+        out.extend_from_slice(&bytes[written..]);
+        Cow::Owned(out)
+    }
+
+    /// Every leftmost-longest match, as byte ranges, in order.
+    fn find_all(&self, hay: &[u8]) -> Vec<(usize, usize)> {
+        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let Some(anchors) = &self.anchors else {
+            return automaton.find_iter(hay).map(|found| (found.start(), found.end())).collect();
+        };
+        // Scan for positions whose first four bytes begin some pattern, and confirm each with an
+        // anchored search: with many patterns this beats one automaton, which has no prefilter.
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at + 4 <= hay.len() {
+            let word = u32::from_le_bytes([hay[at], hay[at + 1], hay[at + 2], hay[at + 3]]);
+            if anchors.may_start(word) {
+                let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
+                if let Some(matched) = automaton.find(input) {
+                    found.push((matched.start(), matched.end()));
+                    at = matched.end();
+                    continue;
+                }
+            }
+            at += 1;
+        }
+        found
     }
 
     /// A writer that masks what passes through it, even a secret split across two writes.
@@ -180,11 +243,11 @@ pub struct RedactingWriter<W: Write> {
 impl<W: Write> RedactingWriter<W> {
     /// Masks and writes the pending bytes, keeping back the tail that `hold` says.
     fn emit(&mut self, hold: Hold) -> io::Result<()> {
-        let Some(automaton) = &self.redactor.automaton else {
+        if self.redactor.automaton.is_none() {
             self.inner.write_all(&self.pending)?;
             self.pending.clear();
             return Ok(());
-        };
+        }
         let keep = match hold {
             Hold::Nothing => 0,
             Hold::CouldStartSecret => self.redactor.held_suffix(&self.pending),
@@ -192,15 +255,15 @@ impl<W: Write> RedactingWriter<W> {
         };
         let mut cut = self.pending.len().saturating_sub(keep);
         let mut written = 0;
-        for found in automaton.find_iter(&self.pending) {
-            if found.end() > cut {
+        for (start, end) in self.redactor.find_all(&self.pending) {
+            if end > cut {
                 // A match reaching into the held bytes might grow with the next write.
-                cut = cut.min(found.start());
+                cut = cut.min(start);
                 break;
             }
-            self.inner.write_all(&self.pending[written..found.start()])?;
+            self.inner.write_all(&self.pending[written..start])?;
             self.inner.write_all(MASK.as_bytes())?;
-            written = found.end();
+            written = end;
         }
         let cut = cut.max(written);
         self.inner.write_all(&self.pending[written..cut])?;

@@ -68,8 +68,37 @@ fn leaks(text: &str, value: &str) -> bool {
     })
 }
 
+/// The reference: one leftmost-longest automaton over the same forms of the same secrets.
+fn reference(secrets: &[String], text: &str) -> String {
+    let patterns: Vec<Vec<u8>> = secrets
+        .iter()
+        .flat_map(|secret| secrets_core::__private::redacted_forms(secret))
+        .filter(|form| form.len() >= 6)
+        .collect();
+    let automaton = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .unwrap();
+    automaton.replace_all(text, &vec![secrets_core::MASK; patterns.len()])
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn many_secrets_redact_exactly_like_one_automaton(
+        secrets in proptest::collection::vec("[A-Za-z0-9]{8,30}", 30..60),
+        pieces in proptest::collection::vec(("[ -~]{0,40}", 0usize..60), 1..20),
+    ) {
+        // Over 256 patterns: the anchor scan is used; it must find exactly what one automaton finds.
+        let mut text = String::new();
+        for (filler, pick) in &pieces {
+            text.push_str(filler);
+            text.push_str(&secrets[pick % secrets.len()]);
+        }
+        let redactor = secrets_core::Redactor::new(secrets.iter().map(String::as_str));
+        prop_assert_eq!(redactor.redact(&text).into_owned(), reference(&secrets, &text));
+    }
 
     #[test]
     fn no_output_shows_a_value(values in values()) {
