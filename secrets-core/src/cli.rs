@@ -20,7 +20,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 
-use crate::{EX_CONFIG, Kind, Policy, SecretContract, Sources};
+use crate::{EX_CONFIG, Policy, SecretContract, Sources};
 
 /// Runs the subcommand named by the process arguments and exits with its status.
 pub fn run<C: SecretContract>() -> ! {
@@ -193,10 +193,7 @@ fn docs<C: SecretContract>() -> String {
     let mut table =
         format!("# {}\n\n| Variable | Kind | Category | Description | Default |\n|---|---|---|---|---|\n", spec.name());
     for var in spec.vars() {
-        let kind = match var.kind() {
-            Kind::Secret => "secret",
-            Kind::Config => "config",
-        };
+        let kind = var.kind().as_str();
         let default = var.default().map(|default| format!("`{}`", cell(default))).unwrap_or_default();
         let _ = writeln!(
             table,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
 use crate::source::{Concern, Origin, SourceError};
-use crate::spec::{Kind, VarSpec};
+use crate::spec::VarSpec;
 
 /// What was found for one variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,11 +145,7 @@ impl Entry {
     /// `REDIS_URL (required secret): missing, Redis connection string` for error messages.
     pub(crate) fn problem_line(&self) -> String {
         let spec = self.spec;
-        let kind = match spec.kind() {
-            Kind::Secret => "secret",
-            Kind::Config => "config",
-        };
-        let mut line = format!("{} ({} {kind}): {}", spec.name(), spec.category(), self.state);
+        let mut line = format!("{} ({} {}): {}", spec.name(), spec.category(), spec.kind().as_str(), self.state);
         if let Some(origin) = &self.origin {
             let _ = write!(line, " (from {origin})");
         }

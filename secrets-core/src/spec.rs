@@ -56,6 +56,16 @@ pub enum Kind {
     Config,
 }
 
+impl Kind {
+    /// `secret` or `config`, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Secret => "secret",
+            Self::Config => "config",
+        }
+    }
+}
+
 /// One variable of a contract, as declared.
 #[derive(Debug)]
 pub struct VarSpec {
