@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use crate::dotenv::DotenvSource;
 use crate::env::EnvSource;
 use crate::files::{FileIndirection, SecretDir};
-use crate::source::{Found, Source, SourceError};
+use crate::source::{Answer, Found, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
 
 /// Sources asked in order; the first that has a variable answers for it.
@@ -137,34 +137,6 @@ impl std::fmt::Debug for Sources {
     }
 }
 
-impl Sources {
-    /// Asks each layer, in order, for the entries (by index) the layers before it did not have.
-    fn ask_layers(
-        &self,
-        len: usize,
-        mut ask: impl FnMut(&dyn Source, &[usize]) -> Vec<Result<Option<Found>, SourceError>>,
-    ) -> Vec<Result<Option<Found>, SourceError>> {
-        let mut results: Vec<Result<Option<Found>, SourceError>> = (0..len).map(|_| Ok(None)).collect();
-        let mut pending: Vec<usize> = (0..len).collect();
-        for layer in &self.layers {
-            if pending.is_empty() {
-                break;
-            }
-            let answers = ask(layer.as_ref(), &pending);
-            let mut still = Vec::new();
-            for (index, answer) in pending.into_iter().zip(answers) {
-                if matches!(answer, Ok(None)) {
-                    still.push(index);
-                } else {
-                    results[index] = answer;
-                }
-            }
-            pending = still;
-        }
-        results
-    }
-}
-
 impl Source for Sources {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
         for layer in &self.layers {
@@ -175,23 +147,45 @@ impl Source for Sources {
         Ok(None)
     }
 
-    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
-        self.ask_layers(names.len(), |layer, pending| {
-            let asked: Vec<&str> = pending.iter().map(|&index| names[index]).collect();
-            layer.lookup_all(&asked)
-        })
+    fn lookup_var(&self, var: &'static VarSpec) -> Result<Option<Found>, SourceError> {
+        for layer in &self.layers {
+            if let Some(found) = layer.lookup_var(var)? {
+                return Ok(Some(found));
+            }
+        }
+        Ok(None)
     }
 
-    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
-        self.ask_layers(vars.len(), |layer, pending| {
-            let asked: Vec<&'static VarSpec> = pending.iter().map(|&index| vars[index]).collect();
-            layer.lookup_vars(&asked)
-        })
+    fn answer(&self, var: &'static VarSpec) -> Answer {
+        for layer in &self.layers {
+            match layer.answer(var) {
+                Answer::Missing => {}
+                answer => return answer,
+            }
+        }
+        Answer::Missing
     }
 
-    fn lookup_spec(&self, spec: &'static ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
-        let vars: Vec<&'static VarSpec> = spec.vars().iter().collect();
-        self.lookup_vars(&vars)
+    /// One pass when a layer answers for a whole contract at once; the other layers are asked
+    /// one variable at a time, in order, as [`Source::lookup_var`] does.
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
+        let mut batches: Vec<_> = self.layers.iter().map(|layer| layer.lookup_spec(spec)).collect();
+        if batches.iter().all(Option::is_none) {
+            return None;
+        }
+        let answer = |index: usize, var: &'static VarSpec, batches: &mut [Option<Vec<_>>]| {
+            for (layer, batch) in self.layers.iter().zip(batches) {
+                let answer = match batch {
+                    Some(batch) => std::mem::replace(&mut batch[index], Ok(None)),
+                    None => layer.lookup_var(var),
+                };
+                if !matches!(answer, Ok(None)) {
+                    return answer;
+                }
+            }
+            Ok(None)
+        };
+        Some(spec.vars().iter().enumerate().map(|(index, var)| answer(index, var, &mut batches)).collect())
     }
 
     fn describe(&self) -> Vec<String> {

@@ -4,7 +4,10 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::source::{Found, Origin, Source, SourceError};
+use secrecy::SecretString;
+
+use crate::source::{Answer, Found, Origin, Source, SourceError, not_unicode};
+use crate::spec::{ContractSpec, VarSpec};
 
 /// From this many names on, one pass over the environment beats a `getenv` per name.
 ///
@@ -25,13 +28,26 @@ impl EnvSource {
 }
 
 impl Source for EnvSource {
+    #[inline]
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
         std::env::var_os(name).map(|value| Found::from_os(name, value, Origin::Env)).transpose()
     }
 
-    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
+    #[inline]
+    fn answer(&self, var: &'static VarSpec) -> Answer {
+        match std::env::var_os(var.name()) {
+            Some(value) => match value.into_string() {
+                Ok(value) => Answer::Env(SecretString::from(value)),
+                Err(value) => Answer::Failed(Box::new(not_unicode(var.name(), value, Origin::Env))),
+            },
+            None => Answer::Missing,
+        }
+    }
+
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
+        let names = spec.names();
         if names.len() < SNAPSHOT_FROM {
-            return names.iter().map(|name| self.lookup(name)).collect();
+            return None;
         }
         let wanted: HashMap<&[u8], usize, BuildHasherDefault<Fnv>> =
             names.iter().enumerate().map(|(index, name)| (name.as_bytes(), index)).collect();
@@ -41,11 +57,12 @@ impl Source for EnvSource {
                 values[index] = Some(value);
             }
         }
-        names
-            .iter()
-            .zip(values)
-            .map(|(name, value)| value.map(|value| Found::from_os(name, value, Origin::Env)).transpose())
-            .collect()
+        let found = names.iter().zip(values);
+        Some(
+            found
+                .map(|(name, value)| value.map(|value| Found::from_os(name, value, Origin::Env)).transpose())
+                .collect(),
+        )
     }
 
     fn describe(&self) -> Vec<String> {

@@ -147,12 +147,8 @@ impl Source for SecretDir {
         self.read(name, &name.to_ascii_lowercase())
     }
 
-    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
-        vars.iter().map(|var| self.read(var.name(), &var.credential_id())).collect()
-    }
-
-    fn lookup_spec(&self, spec: &'static crate::ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
-        spec.vars().iter().map(|var| self.read(var.name(), &var.credential_id())).collect()
+    fn lookup_var(&self, var: &'static VarSpec) -> Result<Option<Found>, SourceError> {
+        self.read(var.name(), &var.credential_id())
     }
 
     fn describe(&self) -> Vec<String> {

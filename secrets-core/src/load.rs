@@ -9,7 +9,7 @@ use crate::contract::SecretContract;
 use crate::error::ContractError;
 use crate::policy::Policy;
 use crate::report::{Entry, Level, State, StatusReport, Unknown};
-use crate::source::{Concern, Found, Origin, Source, SourceError};
+use crate::source::{Answer, Concern, Found, Origin, Source, SourceError};
 use crate::spec::{ContractSpec, Kind, VarSpec};
 use crate::suggest::near_miss;
 use crate::value::{ParseError, SecretValue};
@@ -20,37 +20,44 @@ const MIN_MASKABLE: usize = 8;
 /// Values longer than this are refused: no secret or setting is a megabyte long.
 const MAX_VALUE_LEN: usize = 1024 * 1024;
 
-/// The looked-up values of a contract, handed to the generated constructor.
+/// The values of a contract, handed to the generated constructor one variable at a time.
 ///
-/// Each value is checked when the constructor takes it, so a load where everything is in
-/// order costs no more than the lookups themselves.
-pub struct Values {
+/// Each variable is looked up when the constructor asks for it (or taken from the source's
+/// batch), checked and moved into the contract. What the report needs is kept only for a
+/// variable that was not simply found in the process environment, so a load where everything
+/// is in order costs little more than the lookups themselves.
+pub struct Values<'a> {
     vars: &'static [VarSpec],
-    slots: Vec<Slot>,
+    source: &'a dyn Source,
+    /// Every variable's lookup, when the source answered for all of them at once.
+    batch: Option<Vec<Lookup>>,
+    /// What was found for each variable that is not a plain value of the process environment.
+    notes: Vec<(usize, Note)>,
     /// Values that were present but refused (empty, NUL, too long) or did not parse.
     refused: Vec<(usize, State)>,
     /// The raw text of every setting, to check that none holds a secret.
     configs: Vec<(usize, SecretString)>,
 }
 
-/// One variable's lookup; the value is `None` once the constructor took it.
-enum Slot {
-    Found(Option<SecretString>, Origin, Vec<Concern>),
+/// What a source returned for one variable.
+type Lookup = Result<Option<Found>, SourceError>;
+
+/// One variable's lookup without its value: what the report shows.
+enum Note {
+    /// Found, or defaulted, with where and what is worth knowing about it.
+    Found(Origin, Vec<Concern>),
+    /// No source has it and it has no default.
     Missing,
+    /// A source could not read it.
     Failed(SourceError),
 }
 
-impl From<Result<Option<Found>, SourceError>> for Slot {
-    fn from(lookup: Result<Option<Found>, SourceError>) -> Self {
-        match lookup {
-            Ok(Some(Found { value, origin, concerns, .. })) => Self::Found(Some(value), origin, concerns),
-            Ok(None) => Self::Missing,
-            Err(error) => Self::Failed(error),
-        }
+impl<'a> Values<'a> {
+    fn new(spec: &'static ContractSpec, source: &'a dyn Source) -> Self {
+        let batch = source.lookup_spec(spec);
+        Self { vars: spec.vars(), source, batch, notes: Vec::new(), refused: Vec::new(), configs: Vec::new() }
     }
-}
 
-impl Values {
     /// Takes and parses the secret at `index`; `None` when missing or invalid (recorded).
     pub fn secret<T: SecretValue>(&mut self, index: usize) -> Option<T> {
         let raw = self.take(index)?;
@@ -70,28 +77,48 @@ impl Values {
         self.record(index, parsed)
     }
 
-    /// The raw value at `index` if it is usable, a config default if it is missing, else `None`.
+    /// Looks up the value at `index`: the value if it is usable, a config default if it is
+    /// missing, else `None`; notes what the report needs.
     fn take(&mut self, index: usize) -> Option<SecretString> {
         let var = &self.vars[index];
-        let slot = &mut self.slots[index];
-        match slot {
-            Slot::Found(value, origin, concerns) => {
-                let value = value.take()?;
-                if let Some(state) = refusal(var, value.expose_secret(), origin) {
-                    self.refused.push((index, state));
-                    return None;
-                }
-                if var.kind() == Kind::Secret && value.expose_secret().chars().nth(MIN_MASKABLE - 1).is_none() {
-                    concerns.push(Concern::TooShort);
-                }
-                Some(value)
+        let answer = match &mut self.batch {
+            Some(batch) => Answer::from(std::mem::replace(&mut batch[index], Ok(None))),
+            None => self.source.answer(var),
+        };
+        // The origin and concerns of a value that is not a plain one of the process environment.
+        let (value, noted) = match answer {
+            Answer::Env(value) => (value, None),
+            Answer::Found(found) => {
+                let Found { value, origin, concerns } = *found;
+                (value, Some((origin, concerns)))
             }
-            Slot::Missing => {
-                let default = var.default()?;
-                *slot = Slot::Found(None, Origin::Default, Vec::new());
-                Some(SecretString::from(default))
+            Answer::Missing => {
+                let default = var.default();
+                let note = if default.is_some() { Note::Found(Origin::Default, Vec::new()) } else { Note::Missing };
+                self.notes.push((index, note));
+                return default.map(SecretString::from);
             }
-            Slot::Failed(_) => None,
+            Answer::Failed(error) => {
+                self.notes.push((index, Note::Failed(*error)));
+                return None;
+            }
+        };
+        let refused = refusal(var, value.expose_secret(), noted.as_ref().map_or(&Origin::Env, |(origin, _)| origin));
+        let too_short = refused.is_none() && var.kind() == Kind::Secret && too_short(value.expose_secret());
+        match (noted, too_short) {
+            (Some((origin, mut concerns)), _) => {
+                concerns.extend(too_short.then_some(Concern::TooShort));
+                self.notes.push((index, Note::Found(origin, concerns)));
+            }
+            (None, true) => self.notes.push((index, Note::Found(Origin::Env, vec![Concern::TooShort]))),
+            (None, false) => {}
+        }
+        match refused {
+            Some(state) => {
+                self.refused.push((index, state));
+                None
+            }
+            None => Some(value),
         }
     }
 
@@ -109,37 +136,55 @@ impl Values {
     fn check_configs(&mut self, secrets: &[(usize, &str)]) {
         for (index, raw) in std::mem::take(&mut self.configs) {
             let text = raw.expose_secret();
-            let held = secrets.iter().find(|(_, secret)| secret.len() >= MIN_MASKABLE && text.contains(secret));
-            if let (Some((secret, _)), Slot::Found(_, _, concerns)) = (held, &mut self.slots[index]) {
-                concerns.push(Concern::HoldsSecret { secret: self.vars[*secret].name() });
+            let Some((secret, _)) =
+                secrets.iter().find(|(_, secret)| secret.len() >= MIN_MASKABLE && text.contains(secret))
+            else {
+                continue;
+            };
+            let concern = Concern::HoldsSecret { secret: self.vars[*secret].name() };
+            match self.notes.iter_mut().find(|(at, _)| *at == index) {
+                Some((_, Note::Found(_, concerns))) => concerns.push(concern),
+                Some(_) => {}
+                None => self.notes.push((index, Note::Found(Origin::Env, vec![concern]))),
             }
         }
     }
 
     /// Whether every variable is fine under `policy`, judged without building a report.
     fn all_ok(&self, policy: Policy) -> bool {
+        // A variable without a note is a plain value of the process environment: fine unless the
+        // policy forbids plain values, and then the report judges which ones.
         self.refused.is_empty()
-            && self.vars.iter().zip(&self.slots).all(|(var, slot)| match slot {
-                Slot::Found(_, origin, concerns) => {
-                    policy.judge(var, &State::Configured, Some(origin), concerns) == Level::Ok
+            && !policy.forbids_plain_env()
+            && self.notes.iter().all(|(index, note)| {
+                let var = &self.vars[*index];
+                match note {
+                    Note::Found(origin, concerns) => {
+                        policy.judge(var, &State::Configured, Some(origin), concerns) == Level::Ok
+                    }
+                    Note::Missing => policy.level(var.category(), &State::Missing) == Level::Ok,
+                    Note::Failed(_) => false,
                 }
-                Slot::Missing => policy.level(var.category(), &State::Missing) == Level::Ok,
-                Slot::Failed(_) => false,
             })
     }
 
     /// The report entry of every variable.
     fn into_entries(self, policy: Policy) -> Vec<Entry> {
+        let mut notes: Vec<Option<Note>> = self.vars.iter().map(|_| None).collect();
+        for (index, note) in self.notes {
+            notes[index] = Some(note);
+        }
         let mut refused = self.refused;
         self.vars
             .iter()
-            .zip(self.slots)
+            .zip(notes)
             .enumerate()
-            .map(|(index, (var, slot))| {
-                let (state, origin, concerns) = match slot {
-                    Slot::Found(_, origin, concerns) => (State::Configured, Some(origin), concerns),
-                    Slot::Missing => (State::Missing, None, Vec::new()),
-                    Slot::Failed(error) => {
+            .map(|(index, (var, note))| {
+                let (state, origin, concerns) = match note {
+                    None => (State::Configured, Some(Origin::Env), Vec::new()),
+                    Some(Note::Found(origin, concerns)) => (State::Configured, Some(origin), concerns),
+                    Some(Note::Missing) => (State::Missing, None, Vec::new()),
+                    Some(Note::Failed(error)) => {
                         (State::Unreadable { reason: unreadable_reason(&error) }, origin_of(error), Vec::new())
                     }
                 };
@@ -170,16 +215,21 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
     }
 }
 
-/// Looks up every variable and runs the generated constructor (`build`); not generic, so it is
+/// Whether a secret has fewer than `MIN_MASKABLE` characters; the byte length settles most values.
+fn too_short(text: &str) -> bool {
+    // A character is one to four bytes long.
+    text.len() < MIN_MASKABLE || (text.len() < 4 * MIN_MASKABLE && text.chars().count() < MIN_MASKABLE)
+}
+
+/// Runs the generated constructor (`build`) on the values of `source`; not generic, so it is
 /// compiled once here rather than in every user's crate.
-fn run(spec: &'static ContractSpec, source: &dyn Source, build: &mut dyn FnMut(&mut Values)) -> Values {
-    let slots = source.lookup_spec(spec).into_iter().map(Slot::from).collect();
-    let mut values = Values { vars: spec.vars(), slots, refused: Vec::new(), configs: Vec::new() };
+fn run<'a>(spec: &'static ContractSpec, source: &'a dyn Source, build: &mut dyn FnMut(&mut Values<'_>)) -> Values<'a> {
+    let mut values = Values::new(spec, source);
     build(&mut values);
     values
 }
 
-fn report(spec: &'static ContractSpec, values: Values, source: &dyn Source, policy: Policy) -> StatusReport {
+fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, policy: Policy) -> StatusReport {
     let mut report = StatusReport::new(spec.name(), values.into_entries(policy), source.problems(), source.describe());
     let wants_names = policy.checks_unknown() && !spec.prefix().is_empty();
     if !wants_names && report.entries().iter().all(|entry| entry.state() != &State::Missing) {
@@ -208,7 +258,7 @@ fn report(spec: &'static ContractSpec, values: Values, source: &dyn Source, poli
 }
 
 /// Looks up and builds a contract, then checks that no setting holds one of its secrets.
-fn build<C: SecretContract>(source: &dyn Source) -> (Values, Option<C>) {
+fn build<C: SecretContract>(source: &dyn Source) -> (Values<'_>, Option<C>) {
     let mut contract = None;
     let mut values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
     if let Some(contract) = &contract {
@@ -228,7 +278,7 @@ pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
     let (values, mut contract) = build::<C>(source);
-    let fine = |values: &Values| values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty();
+    let fine = |values: &Values<'_>| values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty();
     if let Some(contract) = contract.take_if(|_| fine(&values)) {
         return Ok(contract);
     }

@@ -74,6 +74,11 @@ impl Policy {
         self
     }
 
+    /// Whether secrets found in the process environment or a `.env` are errors.
+    pub const fn forbids_plain_env(self) -> bool {
+        self.forbid_plain_env
+    }
+
     /// How serious a variable is, given its state, where it came from and how it is stored.
     pub fn judge(self, var: &VarSpec, state: &State, origin: Option<&Origin>, concerns: &[Concern]) -> Level {
         let level = self.level(var.category(), state);

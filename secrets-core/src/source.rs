@@ -15,11 +15,6 @@ pub trait Source {
     /// Looks up one variable: its value and origin, `None` when absent, or an error.
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError>;
 
-    /// Looks up several variables at once; sources with a cheaper batch path override it.
-    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
-        names.iter().map(|name| self.lookup(name)).collect()
-    }
-
     /// Where this source looks, for errors and the status report ("process environment").
     fn describe(&self) -> Vec<String>;
 
@@ -28,16 +23,24 @@ pub trait Source {
         Vec::new()
     }
 
-    /// Looks up the given variables of a contract; sources that read by another key than the
-    /// name (a systemd credential id) override it.
-    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
-        let names: Vec<&str> = vars.iter().map(|var| var.name()).collect();
-        self.lookup_all(&names)
+    /// Looks up one variable of a contract; sources that read by another key than the name (a
+    /// systemd credential id) override it.
+    fn lookup_var(&self, var: &'static VarSpec) -> Result<Option<Found>, SourceError> {
+        self.lookup(var.name())
     }
 
-    /// Looks up every variable of a contract; the same as [`Source::lookup_vars`] on all of them.
-    fn lookup_spec(&self, spec: &'static ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
-        self.lookup_all(spec.names())
+    /// Looks up every variable of a contract in one pass, in the order of its variables, when
+    /// that is cheaper than one lookup per variable (a large contract read from the process
+    /// environment); `None`, the default, means one [`Source::lookup_var`] per variable.
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
+        let _ = spec;
+        None
+    }
+
+    /// [`Source::lookup_var`] in the shape loading uses; the process environment overrides it.
+    #[doc(hidden)]
+    fn answer(&self, var: &'static VarSpec) -> Answer {
+        self.lookup_var(var).into()
     }
 
     /// The names this source holds (never values), for "did you mean" and unknown-name checks.
@@ -51,10 +54,6 @@ impl<S: Source + ?Sized> Source for &S {
         (**self).lookup(name)
     }
 
-    fn lookup_all(&self, names: &[&str]) -> Vec<Result<Option<Found>, SourceError>> {
-        (**self).lookup_all(names)
-    }
-
     fn describe(&self) -> Vec<String> {
         (**self).describe()
     }
@@ -63,16 +62,47 @@ impl<S: Source + ?Sized> Source for &S {
         (**self).problems()
     }
 
-    fn lookup_vars(&self, vars: &[&'static VarSpec]) -> Vec<Result<Option<Found>, SourceError>> {
-        (**self).lookup_vars(vars)
+    fn lookup_var(&self, var: &'static VarSpec) -> Result<Option<Found>, SourceError> {
+        (**self).lookup_var(var)
     }
 
-    fn lookup_spec(&self, spec: &'static ContractSpec) -> Vec<Result<Option<Found>, SourceError>> {
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
         (**self).lookup_spec(spec)
+    }
+
+    fn answer(&self, var: &'static VarSpec) -> Answer {
+        (**self).answer(var)
     }
 
     fn names(&self) -> Vec<String> {
         (**self).names()
+    }
+}
+
+/// One variable's lookup in the shape loading uses: a value of the process environment, the
+/// common case, stays three words long; anything else is boxed.
+///
+/// Loading moves one of these per variable, and a [`Found`] is eleven words long.
+#[doc(hidden)]
+pub enum Answer {
+    /// Found in the process environment, with nothing to note.
+    Env(SecretString),
+    /// Found elsewhere, or with something to note.
+    Found(Box<Found>),
+    /// Not in this source.
+    Missing,
+    /// This source could not read it.
+    Failed(Box<SourceError>),
+}
+
+impl From<Result<Option<Found>, SourceError>> for Answer {
+    fn from(lookup: Result<Option<Found>, SourceError>) -> Self {
+        match lookup {
+            Ok(Some(found)) if found.origin == Origin::Env && found.concerns.is_empty() => Self::Env(found.value),
+            Ok(Some(found)) => Self::Found(Box::new(found)),
+            Ok(None) => Self::Missing,
+            Err(error) => Self::Failed(Box::new(error)),
+        }
     }
 }
 
@@ -133,20 +163,27 @@ impl fmt::Display for Concern {
 
 impl Found {
     /// A value with its origin and no concerns.
+    #[inline]
     pub fn new(value: SecretString, origin: Origin) -> Self {
         Self { value, origin, concerns: Vec::new() }
     }
 
     /// Wraps a platform string, refusing one that is not UTF-8 (the bytes are zeroized).
+    #[inline]
     pub fn from_os(name: &str, value: OsString, origin: Origin) -> Result<Self, SourceError> {
         match value.into_string() {
             Ok(value) => Ok(Self::new(SecretString::from(value), origin)),
-            Err(value) => {
-                value.into_encoded_bytes().zeroize();
-                Err(SourceError::NotUnicode { name: name.to_owned(), origin })
-            }
+            Err(value) => Err(not_unicode(name, value, origin)),
         }
     }
+}
+
+/// Zeroizes a value that is not UTF-8 and names it; kept out of line, as it is rare.
+#[cold]
+#[inline(never)]
+pub(crate) fn not_unicode(name: &str, value: OsString, origin: Origin) -> SourceError {
+    value.into_encoded_bytes().zeroize();
+    SourceError::NotUnicode { name: name.to_owned(), origin }
 }
 
 /// Where a value came from; shown in the status report, never with the value.

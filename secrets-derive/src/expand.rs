@@ -81,7 +81,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             }
 
             fn __from_values(
-                __values: &mut ::secrets_core::__private::Values,
+                __values: &mut ::secrets_core::__private::Values<'_>,
             ) -> ::core::option::Option<Self> {
                 #(#loads)*
                 // One match over every non-`Option` field: a chain of `?` would make each early

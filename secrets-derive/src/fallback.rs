@@ -20,7 +20,7 @@ pub(crate) fn stub(input: &DeriveInput) -> TokenStream {
             }
 
             fn __from_values(
-                _: &mut ::secrets_core::__private::Values,
+                _: &mut ::secrets_core::__private::Values<'_>,
             ) -> ::core::option::Option<Self> {
                 ::core::unreachable!()
             }
