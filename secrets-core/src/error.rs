@@ -12,12 +12,13 @@ use crate::spec::{Kind, VarSpec};
 #[derive(Clone, thiserror::Error)]
 #[error("{}", .report.failure_text())]
 pub struct ContractError {
-    report: StatusReport,
+    /// Boxed: a `Result<Contract, ContractError>` is then no larger than the contract.
+    report: Box<StatusReport>,
 }
 
 impl ContractError {
     pub(crate) fn new(report: StatusReport) -> Self {
-        Self { report }
+        Self { report: Box::new(report) }
     }
 
     /// The full report, warnings included.

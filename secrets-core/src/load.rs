@@ -85,33 +85,42 @@ impl<'a> Values<'a> {
             Some(batch) => Answer::from(std::mem::replace(&mut batch[index], Ok(None))),
             None => self.source.answer(var),
         };
-        // The origin and concerns of a value that is not a plain one of the process environment.
-        let (value, noted) = match answer {
-            Answer::Env(value) => (value, None),
+        match answer {
+            Answer::Env(value) if is_plain(var, value.expose_secret()) => Some(value),
+            Answer::Env(value) => self.check(index, value, Origin::Env, Vec::new()),
             Answer::Found(found) => {
                 let Found { value, origin, concerns } = *found;
-                (value, Some((origin, concerns)))
+                self.check(index, value, origin, concerns)
             }
             Answer::Missing => {
                 let default = var.default();
                 let note = if default.is_some() { Note::Found(Origin::Default, Vec::new()) } else { Note::Missing };
                 self.notes.push((index, note));
-                return default.map(SecretString::from);
+                default.map(SecretString::from)
             }
             Answer::Failed(error) => {
                 self.notes.push((index, Note::Failed(*error)));
-                return None;
+                None
             }
-        };
-        let refused = refusal(var, value.expose_secret(), noted.as_ref().map_or(&Origin::Env, |(origin, _)| origin));
-        let too_short = refused.is_none() && var.kind() == Kind::Secret && too_short(value.expose_secret());
-        match (noted, too_short) {
-            (Some((origin, mut concerns)), _) => {
-                concerns.extend(too_short.then_some(Concern::TooShort));
-                self.notes.push((index, Note::Found(origin, concerns)));
-            }
-            (None, true) => self.notes.push((index, Note::Found(Origin::Env, vec![Concern::TooShort]))),
-            (None, false) => {}
+        }
+    }
+
+    /// Checks a found value and notes what the report needs: its origin unless it is the
+    /// process environment, its concerns, and why it is refused, if it is.
+    fn check(
+        &mut self,
+        index: usize,
+        value: SecretString,
+        origin: Origin,
+        mut concerns: Vec<Concern>,
+    ) -> Option<SecretString> {
+        let var = &self.vars[index];
+        let refused = refusal(var, value.expose_secret(), &origin);
+        if refused.is_none() && var.kind() == Kind::Secret && too_short(value.expose_secret()) {
+            concerns.push(Concern::TooShort);
+        }
+        if origin != Origin::Env || !concerns.is_empty() {
+            self.notes.push((index, Note::Found(origin, concerns)));
         }
         match refused {
             Some(state) => {
@@ -215,18 +224,15 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
     }
 }
 
+/// Whether a value of the process environment is usable and has nothing to note: the common case.
+fn is_plain(var: &VarSpec, text: &str) -> bool {
+    refusal(var, text, &Origin::Env).is_none() && !(var.kind() == Kind::Secret && too_short(text))
+}
+
 /// Whether a secret has fewer than `MIN_MASKABLE` characters; the byte length settles most values.
 fn too_short(text: &str) -> bool {
     // A character is one to four bytes long.
     text.len() < MIN_MASKABLE || (text.len() < 4 * MIN_MASKABLE && text.chars().count() < MIN_MASKABLE)
-}
-
-/// Runs the generated constructor (`build`) on the values of `source`; not generic, so it is
-/// compiled once here rather than in every user's crate.
-fn run<'a>(spec: &'static ContractSpec, source: &'a dyn Source, build: &mut dyn FnMut(&mut Values<'_>)) -> Values<'a> {
-    let mut values = Values::new(spec, source);
-    build(&mut values);
-    values
 }
 
 fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, policy: Policy) -> StatusReport {
@@ -257,38 +263,37 @@ fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, 
     report
 }
 
-/// Looks up and builds a contract, then checks that no setting holds one of its secrets.
-fn build<C: SecretContract>(source: &dyn Source) -> (Values<'_>, Option<C>) {
-    let mut contract = None;
-    let mut values = run(C::spec(), source, &mut |values| contract = C::__from_values(values));
+/// Builds a contract from `values`, then checks that no setting holds one of its secrets.
+fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
+    let contract = C::__from_values(values);
     if let Some(contract) = &contract {
         if !values.configs.is_empty() {
             values.check_configs(&contract.__secret_texts());
         }
     }
-    (values, contract)
+    contract
 }
 
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
 pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -> (StatusReport, Option<C>) {
-    let (values, contract) = build::<C>(source);
+    let mut values = Values::new(C::spec(), source);
+    let contract = build::<C>(&mut values);
     (report(C::spec(), values, source, policy), contract)
 }
 
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
-    let (values, mut contract) = build::<C>(source);
-    let fine = |values: &Values<'_>| values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty();
-    if let Some(contract) = contract.take_if(|_| fine(&values)) {
-        return Ok(contract);
-    }
-    let report = report(C::spec(), values, source, policy);
-    match contract {
-        Some(contract) => {
-            emit_events(&accept(report, policy)?);
+    let mut values = Values::new(C::spec(), source);
+    match build::<C>(&mut values) {
+        // Everything in order: no report to build.
+        Some(contract) if values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty() => {
             Ok(contract)
         }
-        None => Err(ContractError::new(report)),
+        Some(contract) => {
+            emit_events(&accept(report(C::spec(), values, source, policy), policy)?);
+            Ok(contract)
+        }
+        None => Err(ContractError::new(report(C::spec(), values, source, policy))),
     }
 }
 
