@@ -28,12 +28,10 @@ impl EnvSource {
 }
 
 impl Source for EnvSource {
-    #[inline]
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
         std::env::var_os(name).map(|value| Found::from_os(name, value, Origin::Env)).transpose()
     }
 
-    #[inline]
     fn answer(&self, var: &'static VarSpec) -> Answer {
         match std::env::var_os(var.name()) {
             Some(value) => match value.into_string() {
@@ -57,9 +55,9 @@ impl Source for EnvSource {
                 values[index] = Some(value);
             }
         }
-        let found = names.iter().zip(values);
+        let lookups = names.iter().zip(values);
         Some(
-            found
+            lookups
                 .map(|(name, value)| value.map(|value| Found::from_os(name, value, Origin::Env)).transpose())
                 .collect(),
         )

@@ -32,8 +32,7 @@ pub trait Source {
     /// Looks up every variable of a contract in one pass, in the order of its variables, when
     /// that is cheaper than one lookup per variable (a large contract read from the process
     /// environment); `None`, the default, means one [`Source::lookup_var`] per variable.
-    fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
-        let _ = spec;
+    fn lookup_spec(&self, _spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
         None
     }
 
