@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use secrecy::SecretString;
+use secrecy::zeroize::Zeroize;
 
 use crate::source::{Answer, Found, Origin, Source, SourceError, not_unicode};
 use crate::spec::{ContractSpec, VarSpec};
@@ -14,7 +15,7 @@ use crate::spec::{ContractSpec, VarSpec};
 /// Each `getenv` scans the whole environment, so N lookups cost N x E scan steps; a snapshot
 /// costs E copies (two allocations each) once. Both grow with E, so the break-even is a number
 /// of names, not a share of the environment: the `load` benchmark puts it between 100 and 1000.
-const SNAPSHOT_FROM: usize = 128;
+pub(crate) const SNAPSHOT_FROM: usize = 128;
 
 /// Reads variables from the process environment.
 #[derive(Clone, Copy, Debug, Default)]
@@ -47,20 +48,10 @@ impl Source for EnvSource {
         if names.len() < SNAPSHOT_FROM {
             return None;
         }
-        let wanted: HashMap<&[u8], usize, BuildHasherDefault<Fnv>> =
-            names.iter().enumerate().map(|(index, name)| (name.as_bytes(), index)).collect();
-        let mut values: Vec<Option<OsString>> = vec![None; names.len()];
-        for (key, value) in std::env::vars_os() {
-            if let Some(&index) = wanted.get(key.as_encoded_bytes()) {
-                values[index] = Some(value);
-            }
-        }
-        let lookups = names.iter().zip(values);
-        Some(
-            lookups
-                .map(|(name, value)| value.map(|value| Found::from_os(name, value, Origin::Env)).transpose())
-                .collect(),
-        )
+        let found = |(name, value): (&&str, Option<OsString>)| {
+            value.map(|value| Found::from_os(name, value, Origin::Env)).transpose()
+        };
+        Some(names.iter().zip(read_all(names)).map(found).collect())
     }
 
     fn describe(&self) -> Vec<String> {
@@ -68,8 +59,28 @@ impl Source for EnvSource {
     }
 
     fn names(&self) -> Vec<String> {
-        std::env::vars_os().filter_map(|(name, _)| name.into_string().ok()).collect()
+        let names = std::env::vars_os().map(|(name, value)| {
+            value.into_encoded_bytes().zeroize();
+            name
+        });
+        names.filter_map(|name| name.into_string().ok()).collect()
     }
+}
+
+/// The values of `names` in the process environment, read in one pass: one copy of every
+/// variable, so it pays from [`SNAPSHOT_FROM`] names on. The copies of values that are not
+/// wanted (other programs' secrets, perhaps) are zeroized.
+pub(crate) fn read_all<S: AsRef<str>>(names: &[S]) -> Vec<Option<OsString>> {
+    let wanted: HashMap<&[u8], usize, BuildHasherDefault<Fnv>> =
+        names.iter().enumerate().map(|(index, name)| (name.as_ref().as_bytes(), index)).collect();
+    let mut values: Vec<Option<OsString>> = vec![None; names.len()];
+    for (key, value) in std::env::vars_os() {
+        match wanted.get(key.as_encoded_bytes()) {
+            Some(&index) => values[index] = Some(value),
+            None => value.into_encoded_bytes().zeroize(),
+        }
+    }
+    values
 }
 
 /// FNV-1a: variable names are short and not attacker-chosen, so a fast hash beats SipHash here.

@@ -1,5 +1,6 @@
 //! Secrets stored as files: `NAME_FILE`, secrets directories (Docker, Kubernetes) and systemd credentials.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -7,8 +8,9 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
 
+use crate::env::{self, SNAPSHOT_FROM};
 use crate::source::{Concern, Found, Origin, Source, SourceError};
-use crate::spec::VarSpec;
+use crate::spec::{ContractSpec, VarSpec};
 
 /// Files larger than this are refused by default: a secret is not a megabyte long.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
@@ -85,16 +87,44 @@ impl Source for FileIndirection {
         let Some(path) = std::env::var_os(format!("{name}_FILE")) else {
             return Ok(None);
         };
-        if std::env::var_os(name).is_some() {
-            return Err(SourceError::Conflict { name: name.to_owned() });
+        indirect(name, Some(path), std::env::var_os(name))
+    }
+
+    /// One pass over the environment for a large contract, as [`EnvSource`](crate::EnvSource) does.
+    fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
+        let names = spec.names();
+        if names.len() < SNAPSHOT_FROM {
+            return None;
         }
-        let path = PathBuf::from(path);
-        read_secret_file(name, &path, Origin::File { path: path.clone() }, DEFAULT_MAX_FILE_SIZE).map(Some)
+        // Every `NAME_FILE`, then every `NAME`, to catch both being set.
+        let file_names = names.iter().map(|name| format!("{name}_FILE"));
+        let wanted: Vec<String> = file_names.chain(names.iter().map(|name| (*name).to_owned())).collect();
+        let mut paths = env::read_all(&wanted);
+        let plain = paths.split_off(names.len());
+        let found = names.iter().zip(paths).zip(plain).map(|((name, path), plain)| indirect(name, path, plain));
+        Some(found.collect())
     }
 
     fn describe(&self) -> Vec<String> {
         vec!["NAME_FILE variables".to_owned()]
     }
+}
+
+/// `NAME` read from the file that `NAME_FILE` (`path`) names; an error when `NAME` is set too
+/// (`plain`, zeroized: only whether it is set matters).
+fn indirect(name: &str, path: Option<OsString>, plain: Option<OsString>) -> Result<Option<Found>, SourceError> {
+    let both = plain.is_some();
+    if let Some(plain) = plain {
+        plain.into_encoded_bytes().zeroize();
+    }
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if both {
+        return Err(SourceError::Conflict { name: name.to_owned() });
+    }
+    let path = PathBuf::from(path);
+    read_secret_file(name, &path, Origin::File { path: path.clone() }, DEFAULT_MAX_FILE_SIZE).map(Some)
 }
 
 /// A directory with one file per secret: Docker secrets, Kubernetes volumes, systemd credentials.

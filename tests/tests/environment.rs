@@ -12,7 +12,8 @@ use std::process::Command;
 
 use common::{AppSecrets, FULL};
 use secrets_core::{
-    EnvSource, ExposeSecret, Found, MapSource, Origin, SecretContract, Source, SourceError, Sources, State,
+    EnvSource, ExposeSecret, FileIndirection, Found, MapSource, Origin, SecretContract, Source, SourceError, Sources,
+    State,
 };
 
 // The generated fields are loaded and never all read.
@@ -45,20 +46,20 @@ fn in_child(test: &str, vars: Vec<(String, OsString)>) -> bool {
     false
 }
 
-/// The process environment asked one variable at a time, as any source without a batch is.
-struct OneAtATime;
+/// A source asked one variable at a time, as any source without a batch is.
+struct OneAtATime<S>(S);
 
-impl Source for OneAtATime {
+impl<S: Source> Source for OneAtATime<S> {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        EnvSource.lookup(name)
+        self.0.lookup(name)
     }
 
     fn describe(&self) -> Vec<String> {
-        EnvSource.describe()
+        self.0.describe()
     }
 
     fn names(&self) -> Vec<String> {
-        EnvSource.names()
+        self.0.names()
     }
 }
 
@@ -92,7 +93,7 @@ fn a_large_contract_is_read_in_one_pass() {
             .filter(|entry| entry.spec().name() != "LARGE_SPARE")
             .all(|entry| { entry.state() == &State::Configured && entry.origin() == Some(&Origin::Env) })
     );
-    assert_eq!(report.to_json(), Large::status_from(&OneAtATime).to_json());
+    assert_eq!(report.to_json(), Large::status_from(&OneAtATime(EnvSource)).to_json());
 }
 
 #[test]
@@ -111,8 +112,8 @@ fn one_pass_finds_the_same_problems_as_one_lookup_at_a_time() {
     assert_eq!(report.entry("LARGE_SECRET_008").unwrap().state(), &State::Empty);
     let unreadable = State::Unreadable { reason: "not valid UTF-8".to_owned() };
     assert_eq!(report.entry("LARGE_SECRET_009").unwrap().state(), &unreadable);
-    assert_eq!(error.to_string(), Large::load_from(&OneAtATime).unwrap_err().to_string());
-    assert_eq!(report.to_json(), Large::status_from(&OneAtATime).to_json());
+    assert_eq!(error.to_string(), Large::load_from(&OneAtATime(EnvSource)).unwrap_err().to_string());
+    assert_eq!(report.to_json(), Large::status_from(&OneAtATime(EnvSource)).to_json());
 }
 
 #[test]
@@ -131,7 +132,31 @@ fn a_chain_with_the_environment_keeps_its_order_in_one_pass() {
     let report = Large::status_from(&chain);
     assert_eq!(report.entry("LARGE_SECRET_005").unwrap().origin(), Some(&Origin::Map));
     assert_eq!(report.entry("LARGE_SECRET_006").unwrap().origin(), Some(&Origin::Env));
-    let one_at_a_time = Sources::new().with(before()).with(OneAtATime).with(after());
+    let one_at_a_time = Sources::new().with(before()).with(OneAtATime(EnvSource)).with(after());
+    assert_eq!(report.to_json(), Large::status_from(&one_at_a_time).to_json());
+}
+
+#[test]
+fn name_file_variables_are_read_in_one_pass_too() {
+    // The parent writes the file and the child, given its path, reads it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret_003");
+    std::fs::write(&path, "from-a-file\n").unwrap();
+    let mut vars = large_environment(&[3]);
+    vars.push(("LARGE_SECRET_003_FILE".to_owned(), path.clone().into()));
+    vars.push(("LARGE_SECRET_004_FILE".to_owned(), path.into()));
+    if !in_child("name_file_variables_are_read_in_one_pass_too", vars) {
+        return;
+    }
+    let path = std::path::PathBuf::from(std::env::var_os("LARGE_SECRET_003_FILE").unwrap());
+    let chain = Sources::new().file_indirection().env();
+    assert!(FileIndirection.lookup_spec(Large::spec()).is_some(), "150 variables are read in one pass");
+    let report = Large::load_from(&chain).unwrap_err().report().clone();
+    assert_eq!(report.entry("LARGE_SECRET_003").unwrap().origin(), Some(&Origin::File { path }));
+    let conflict = "both LARGE_SECRET_004 and LARGE_SECRET_004_FILE are set; unset one";
+    assert_eq!(report.entry("LARGE_SECRET_004").unwrap().state(), &State::Unreadable { reason: conflict.to_owned() });
+    assert_eq!(report.entry("LARGE_SECRET_005").unwrap().origin(), Some(&Origin::Env));
+    let one_at_a_time = Sources::new().with(OneAtATime(FileIndirection)).with(OneAtATime(EnvSource));
     assert_eq!(report.to_json(), Large::status_from(&one_at_a_time).to_json());
 }
 
@@ -155,9 +180,9 @@ fn a_small_contract_is_read_one_variable_at_a_time_with_the_same_results() {
     assert_eq!(report.entry("OPENAI_API_KEY").unwrap().state(), &unreadable);
     assert_eq!(report.entry("LOG_LEVEL").unwrap().state(), &State::Empty);
     assert_eq!(report.entry("DATABASE_URL").unwrap().origin(), Some(&Origin::Env));
-    assert_eq!(report.to_json(), AppSecrets::status_from(&OneAtATime).to_json());
+    assert_eq!(report.to_json(), AppSecrets::status_from(&OneAtATime(EnvSource)).to_json());
     let error = AppSecrets::load_from(&EnvSource).unwrap_err().to_string();
-    assert_eq!(error, AppSecrets::load_from(&OneAtATime).unwrap_err().to_string());
+    assert_eq!(error, AppSecrets::load_from(&OneAtATime(EnvSource)).unwrap_err().to_string());
 }
 
 #[test]
@@ -165,7 +190,7 @@ fn values_are_the_same_whichever_way_they_are_read() {
     if !in_child("values_are_the_same_whichever_way_they_are_read", large_environment(&[])) {
         return;
     }
-    let (batched, single) = (Large::load_from(&EnvSource).unwrap(), Large::load_from(&OneAtATime).unwrap());
+    let (batched, single) = (Large::load_from(&EnvSource).unwrap(), Large::load_from(&OneAtATime(EnvSource)).unwrap());
     let text: String = (0..150).map(|i| large_value(i) + " ").collect();
     let masked = batched.redactor().redact(&text);
     assert_eq!(masked, single.redactor().redact(&text));
