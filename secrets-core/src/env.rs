@@ -34,13 +34,11 @@ impl Source for EnvSource {
     }
 
     fn answer(&self, var: &'static VarSpec) -> Answer {
-        match std::env::var_os(var.name()) {
-            Some(value) => match value.into_string() {
-                Ok(value) => Answer::Env(SecretString::from(value)),
-                Err(value) => Answer::Failed(Box::new(not_unicode(var.name(), value, Origin::Env))),
-            },
-            None => Answer::Missing,
-        }
+        answer(var)
+    }
+
+    fn is_process_environment(&self) -> bool {
+        true
     }
 
     fn lookup_spec(&self, spec: &'static ContractSpec) -> Option<Vec<Result<Option<Found>, SourceError>>> {
@@ -64,6 +62,18 @@ impl Source for EnvSource {
             name
         });
         names.filter_map(|name| name.into_string().ok()).collect()
+    }
+}
+
+/// Looks up one variable in the process environment.
+#[inline]
+pub(crate) fn answer(var: &'static VarSpec) -> Answer {
+    match std::env::var_os(var.name()) {
+        Some(value) => match value.into_string() {
+            Ok(value) => Answer::Env(SecretString::from(value)),
+            Err(value) => Answer::Failed(Box::new(not_unicode(var.name(), value, Origin::Env))),
+        },
+        None => Answer::Missing,
     }
 }
 

@@ -29,6 +29,8 @@ const MAX_VALUE_LEN: usize = 1024 * 1024;
 pub struct Values<'a> {
     vars: &'static [VarSpec],
     source: &'a dyn Source,
+    /// Whether `source` is the process environment, read without a call through its vtable.
+    environment: bool,
     /// Every variable's lookup, when the source answered for all of them at once.
     batch: Option<Vec<Lookup>>,
     /// What was found for each variable that is not a plain value of the process environment.
@@ -55,7 +57,16 @@ enum Note {
 impl<'a> Values<'a> {
     fn new(spec: &'static ContractSpec, source: &'a dyn Source) -> Self {
         let batch = source.lookup_spec(spec);
-        Self { vars: spec.vars(), source, batch, notes: Vec::new(), refused: Vec::new(), configs: Vec::new() }
+        let environment = source.is_process_environment();
+        Self {
+            vars: spec.vars(),
+            source,
+            environment,
+            batch,
+            notes: Vec::new(),
+            refused: Vec::new(),
+            configs: Vec::new(),
+        }
     }
 
     /// Takes and parses the secret at `index`; `None` when missing or invalid (recorded).
@@ -83,6 +94,7 @@ impl<'a> Values<'a> {
         let var = &self.vars[index];
         let answer = match &mut self.batch {
             Some(batch) => Answer::from(std::mem::replace(&mut batch[index], Ok(None))),
+            None if self.environment => crate::env::answer(var),
             None => self.source.answer(var),
         };
         match answer {

@@ -11,6 +11,36 @@ use serde::Serialize;
 use crate::spec::{ContractSpec, VarSpec};
 
 /// A place variables are read from: the process environment, a `.env` file, a map.
+///
+/// A source of its own needs [`lookup`](Source::lookup) and [`describe`](Source::describe);
+/// it can then stand alone or be one layer of [`Sources`](crate::Sources).
+///
+/// ```
+/// use secrets_core::{Found, Origin, SecretContract, SecretString, Source, SourceError, Sources};
+///
+/// /// Values handed over by the platform, as a list of pairs.
+/// struct Handed(Vec<(&'static str, &'static str)>);
+///
+/// impl Source for Handed {
+///     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
+///         let value = self.0.iter().find(|(key, _)| *key == name).map(|(_, value)| *value);
+///         Ok(value.map(|value| Found::new(SecretString::from(value), Origin::Map)))
+///     }
+///
+///     fn describe(&self) -> Vec<String> {
+///         vec!["values handed over by the platform".to_owned()]
+///     }
+/// }
+///
+/// #[derive(SecretContract)]
+/// struct Secrets {
+///     #[secret(required)]
+///     api_token: SecretString,
+/// }
+///
+/// let sources = Sources::new().with(Handed(vec![("API_TOKEN", "tok-0123456789")]));
+/// assert!(Secrets::load_from(&sources).unwrap().has_api_token());
+/// ```
 pub trait Source {
     /// Looks up one variable: its value and origin, `None` when absent, or an error.
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError>;
@@ -42,6 +72,12 @@ pub trait Source {
         self.lookup_var(var).into()
     }
 
+    /// Whether this is the process environment itself, which loading then reads directly.
+    #[doc(hidden)]
+    fn is_process_environment(&self) -> bool {
+        false
+    }
+
     /// The names this source holds (never values), for "did you mean" and unknown-name checks.
     fn names(&self) -> Vec<String> {
         Vec::new()
@@ -71,6 +107,10 @@ impl<S: Source + ?Sized> Source for &S {
 
     fn answer(&self, var: &'static VarSpec) -> Answer {
         (**self).answer(var)
+    }
+
+    fn is_process_environment(&self) -> bool {
+        (**self).is_process_environment()
     }
 
     fn names(&self) -> Vec<String> {
