@@ -1,5 +1,6 @@
 //! The host environment the benchmarks run in: contract variables plus unrelated ones.
 
+use std::path::PathBuf;
 use std::process::Command;
 
 /// Unrelated variables on the benchmark host, as a real host has (PATH, HOME, service settings).
@@ -29,7 +30,8 @@ pub fn host_environment(n: usize) -> Vec<(String, String)> {
     (0..n).map(|i| (contract_var(i), value(i))).chain(unrelated).collect()
 }
 
-/// Runs this executable again with exactly the environment for `n` variables, passing `args`.
+/// Runs this executable again with exactly the environment for `n` variables plus `run` (the
+/// variables that tell the child what to measure), passing `args`.
 ///
 /// Benchmarks cannot set variables in their own process without `unsafe` (edition 2024), and
 /// each size needs its own environment, so the harness re-runs itself once per size.
@@ -37,18 +39,27 @@ pub fn host_environment(n: usize) -> Vec<(String, String)> {
 /// # Panics
 ///
 /// When the executable cannot be found or started.
-pub fn rerun_with_environment(n: usize, marker: &str, args: &[String]) -> bool {
+pub fn rerun_with_environment(n: usize, run: &[(&str, String)], args: &[String]) -> bool {
     let exe = std::env::current_exe().expect("the running benchmark has a path");
-    // target/release/deps/load-…: reports go to target/criterion, as without the re-run.
-    let reports = std::env::var_os("CRITERION_HOME")
-        .map_or_else(|| exe.ancestors().nth(3).expect("under target/").join("criterion"), Into::into);
     Command::new(&exe)
         .args(args)
         .env_clear()
         .envs(host_environment(n))
-        .env("CRITERION_HOME", reports)
-        .env(marker, n.to_string())
+        .envs(run.iter().map(|(name, value)| (name, value)))
+        .env("CRITERION_HOME", reports_dir())
         .status()
         .expect("the benchmark can start itself")
         .success()
+}
+
+/// Where criterion writes its reports: `$CRITERION_HOME`, else `target/criterion` as usual.
+///
+/// # Panics
+///
+/// When the running executable is not under a cargo `target/` directory.
+pub fn reports_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the running benchmark has a path");
+    // target/release/deps/load-…
+    std::env::var_os("CRITERION_HOME")
+        .map_or_else(|| exe.ancestors().nth(3).expect("under target/").join("criterion"), Into::into)
 }
