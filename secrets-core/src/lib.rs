@@ -222,6 +222,13 @@ pub mod __private {
     impl<'a, T> NoText<'a> for &Field<'a, T> {}
     impl<'a, T> NoText<'a> for &OptionalField<'a, T> {}
 
+    /// Adds a secret field's text, if it has one, with the field's index.
+    pub fn push_text<'a>(texts: &mut Vec<(usize, &'a str)>, index: usize, text: Option<&'a str>) {
+        if let Some(text) = text {
+            texts.push((index, text));
+        }
+    }
+
     /// The forms a [`Redactor`](crate::Redactor) masks for one value, for benchmarks that
     /// compare it with other matchers on the same patterns.
     pub fn redacted_forms(value: &str) -> Vec<Vec<u8>> {

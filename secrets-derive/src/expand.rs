@@ -93,7 +93,6 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             }
         }
 
-        #[automatically_derived]
         #[allow(dead_code)]
         impl #impl_generics #ident #ty_generics #where_clause {
             #(#methods)*
@@ -116,12 +115,10 @@ fn secret_texts<'a>(contract: &'a Contract<'_>) -> impl Iterator<Item = TokenStr
             let ident = field.ident;
             let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
             quote! {
-                ::core::iter::Extend::extend(
+                ::secrets_core::__private::push_text(
                     &mut __texts,
-                    ::core::option::Option::map(
-                        (&::secrets_core::__private::#wrapper(&self.#ident)).text(),
-                        |text| (#index, text),
-                    ),
+                    #index,
+                    (&::secrets_core::__private::#wrapper(&self.#ident)).text(),
                 );
             }
         },
