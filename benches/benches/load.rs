@@ -80,6 +80,7 @@ fn median_ns(id: &str, since: SystemTime) -> Option<f64> {
     estimates["median"]["point_estimate"].as_f64()
 }
 
+/// The middle value, or the mean of the two middle ones.
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
@@ -101,9 +102,8 @@ fn print_ratios(since: SystemTime) {
             }
         }
         let hands: Vec<f64> = (1..=ROUNDS).filter_map(hand).collect();
-        if let (Some(standard), false) =
-            (median_ns(&format!("secrets_core_standard_sources/{n}"), since), hands.is_empty())
-        {
+        let standard = median_ns(&format!("secrets_core_standard_sources/{n}"), since).filter(|_| !hands.is_empty());
+        if let Some(standard) = standard {
             println!("  N={n:<4} {:<29} {:.3}x", "secrets_core_standard_sources", standard / median(hands));
         }
     }

@@ -34,7 +34,7 @@ pub fn host_environment(n: usize) -> Vec<(String, String)> {
 /// variables that tell the child what to measure), passing `args`.
 ///
 /// Benchmarks cannot set variables in their own process without `unsafe` (edition 2024), and
-/// each size needs its own environment, so the harness re-runs itself once per size.
+/// each size needs its own environment, so the harness re-runs itself for every size (and round).
 ///
 /// # Panics
 ///
