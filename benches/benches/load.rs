@@ -89,7 +89,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 /// Prints each contender's time as a ratio to the hand-written loop of the same round.
 fn print_ratios(since: SystemTime) {
-    println!("\nRatios to hand_written, medians of {ROUNDS} rounds (each round's ratio in brackets):");
+    println!("\nRatios to hand_written, medians of this run's rounds (each round's ratio in brackets):");
     for n in [10, 100, 1000] {
         let hand = |round: usize| median_ns(&format!("hand_written/{n}-round{round}"), since);
         for contender in ["secrets_core", "envconfig"] {
