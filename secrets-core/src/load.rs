@@ -1,4 +1,4 @@
-//! The loading pipeline: look up every variable at once, classify, parse, judge by policy.
+//! The loading pipeline: look up each variable as the generated constructor asks, check, parse, judge by policy.
 
 use std::fmt::Display;
 use std::str::FromStr;
