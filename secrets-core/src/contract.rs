@@ -1,13 +1,13 @@
 //! The `SecretContract` trait that `#[derive(SecretContract)]` implements.
 
-use crate::chain::Sources;
 use crate::error::ContractError;
 use crate::exit;
 use crate::load::{self, Values};
 use crate::policy::Policy;
-use crate::redact::Redactor;
-use crate::report::StatusReport;
-use crate::source::Source;
+use crate::redaction::Redactor;
+use crate::reports::StatusReport;
+use crate::sources::Source;
+use crate::sources::chain::Sources;
 use crate::spec::ContractSpec;
 
 /// A program's secrets and settings, declared as one struct; derive it, don't implement it.
@@ -79,6 +79,6 @@ pub trait SecretContract: Sized + std::fmt::Debug {
 
     /// A `.env.example` listing every variable with its category and description.
     fn env_example() -> String {
-        crate::example::render(Self::spec())
+        crate::reports::example::render(Self::spec())
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::report::StatusReport;
+use crate::reports::StatusReport;
 use crate::spec::{Kind, VarSpec};
 
 /// A contract that does not hold: every problem, one per line, and where values were looked for.

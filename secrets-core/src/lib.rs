@@ -87,52 +87,43 @@
 
 extern crate self as secrets_core;
 
-mod chain;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod contract;
-mod dotenv;
-mod env;
 mod error;
-mod example;
 mod exit;
-mod files;
 mod load;
-mod map;
 mod policy;
-mod redact;
-mod report;
-mod source;
+mod redaction;
+mod reports;
+mod sources;
 mod spec;
 mod suggest;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod url;
 mod value;
-#[cfg(feature = "vault")]
-mod vault;
 
-pub use chain::Sources;
 pub use contract::SecretContract;
-pub use dotenv::DotenvSource;
-pub use env::EnvSource;
 pub use error::{ContractError, SecretError};
 pub use exit::{EX_CONFIG, config_error};
-pub use files::{DEFAULT_MAX_FILE_SIZE, FileIndirection, SecretDir, read_secret_file};
-pub use map::MapSource;
 pub use policy::Policy;
 #[cfg(feature = "tracing")]
-pub use redact::RedactingMakeWriter;
-pub use redact::{MASK, RedactingWriter, Redactor};
-pub use report::{Entry, Level, State, StatusReport, Unknown};
+pub use redaction::RedactingMakeWriter;
+pub use redaction::url::SecretUrl;
+pub use redaction::{MASK, RedactingWriter, Redactor};
+pub use reports::{Entry, Level, State, StatusReport, Unknown};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
 pub use secrets_derive::SecretContract;
-pub use source::{Concern, Found, Origin, Source, SourceError};
-pub use spec::{Category, ContractSpec, Kind, VarSpec};
-pub use url::SecretUrl;
-pub use value::{ParseError, SecretValue};
+pub use sources::chain::Sources;
+pub use sources::dotenv::DotenvSource;
+pub use sources::env::EnvSource;
+pub use sources::files::{DEFAULT_MAX_FILE_SIZE, FileIndirection, SecretDir, read_secret_file};
+pub use sources::map::MapSource;
 #[cfg(feature = "vault")]
-pub use vault::{VaultConfig, VaultSource};
+pub use sources::vault::{VaultConfig, VaultSource};
+pub use sources::{Concern, Found, Origin, Source, SourceError};
+pub use spec::{Category, ContractSpec, Kind, VarSpec};
+pub use value::{ParseError, SecretValue};
 
 /// Items the derive's generated code uses; not part of the public API.
 #[doc(hidden)]
@@ -232,7 +223,7 @@ pub mod __private {
     /// The forms a [`Redactor`](crate::Redactor) masks for one value, for benchmarks that
     /// compare it with other matchers on the same patterns.
     pub fn redacted_forms(value: &str) -> Vec<Vec<u8>> {
-        crate::redact::encodings(value)
+        crate::redaction::encodings(value)
     }
 
     /// Prints `[REDACTED]` in a contract's `Debug`.

@@ -8,8 +8,8 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::contract::SecretContract;
 use crate::error::ContractError;
 use crate::policy::Policy;
-use crate::report::{Entry, Level, State, StatusReport, Unknown};
-use crate::source::{Answer, Concern, Found, Origin, Source, SourceError};
+use crate::reports::{Entry, Level, State, StatusReport, Unknown};
+use crate::sources::{Answer, Concern, Found, Origin, Source, SourceError};
 use crate::spec::{ContractSpec, Kind, VarSpec};
 use crate::suggest::near_miss;
 use crate::value::{ParseError, SecretValue};
@@ -94,7 +94,7 @@ impl<'a> Values<'a> {
         let var = &self.vars[index];
         let answer = match &mut self.batch {
             Some(batch) => Answer::from(std::mem::replace(&mut batch[index], Ok(None))),
-            None if self.environment => crate::env::answer(var),
+            None if self.environment => crate::sources::env::answer(var),
             None => self.source.answer(var),
         };
         match answer {

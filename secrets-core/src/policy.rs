@@ -1,7 +1,7 @@
 //! Startup policies: how much of the contract must hold before a program runs.
 
-use crate::report::{Level, State};
-use crate::source::{Concern, Origin};
+use crate::reports::{Level, State};
+use crate::sources::{Concern, Origin};
 use crate::spec::{Category, Kind, VarSpec};
 
 /// What a missing value means at load time; see the table in the crate docs.

@@ -7,7 +7,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
 
-use crate::source::{Answer, Found, Origin, Source, SourceError, not_unicode};
+use crate::sources::{Answer, Found, Origin, Source, SourceError, not_unicode};
 use crate::spec::{ContractSpec, VarSpec};
 
 /// From this many names on, one pass over the environment beats a `getenv` per name.

@@ -5,8 +5,10 @@ use std::fmt::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
-use crate::source::{Concern, Origin, SourceError};
+use crate::sources::{Concern, Origin, SourceError};
 use crate::spec::VarSpec;
+
+pub(crate) mod example;
 
 /// What was found for one variable.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,6 +10,14 @@ use serde::Serialize;
 
 use crate::spec::{ContractSpec, VarSpec};
 
+pub(crate) mod chain;
+pub(crate) mod dotenv;
+pub(crate) mod env;
+pub(crate) mod files;
+pub(crate) mod map;
+#[cfg(feature = "vault")]
+pub(crate) mod vault;
+
 /// A place variables are read from: the process environment, a `.env` file, a map.
 ///
 /// A source of its own needs [`lookup`](Source::lookup) and [`describe`](Source::describe);

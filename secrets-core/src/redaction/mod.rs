@@ -8,6 +8,8 @@ use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
+pub(crate) mod url;
+
 /// Up to this many patterns one automaton is fastest; past it, the anchor scan.
 const SMALL_SET: usize = 256;
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
 
-use crate::env::{self, SNAPSHOT_FROM};
-use crate::source::{Concern, Found, Origin, Source, SourceError};
+use crate::sources::env::{self, SNAPSHOT_FROM};
+use crate::sources::{Concern, Found, Origin, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
 
 /// Files larger than this are refused by default: a secret is not a megabyte long.

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::dotenv::DotenvSource;
-use crate::env::EnvSource;
-use crate::files::{FileIndirection, SecretDir};
-use crate::source::{Answer, Found, Source, SourceError};
+use crate::sources::dotenv::DotenvSource;
+use crate::sources::env::EnvSource;
+use crate::sources::files::{FileIndirection, SecretDir};
+use crate::sources::{Answer, Found, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
 
 /// Sources asked in order; the first that has a variable answers for it.

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use secrecy::zeroize::Zeroize;
 
-use crate::source::{Found, Origin, Source, SourceError};
+use crate::sources::{Found, Origin, Source, SourceError};
 
 /// Variables held in a map; tests use it instead of the process environment.
 ///

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use secrecy::zeroize::Zeroize;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::source::{Found, Origin, Source, SourceError};
+use crate::sources::{Found, Origin, Source, SourceError};
 
 /// The variables of one `.env` file, each with the line that defines it.
 pub struct DotenvSource {

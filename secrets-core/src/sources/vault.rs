@@ -8,7 +8,7 @@ use secrecy::zeroize::Zeroize;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use crate::source::{Found, Origin, Source, SourceError};
+use crate::sources::{Found, Origin, Source, SourceError};
 
 /// A KV v2 secret: its keys and values, and its version.
 type KvSecret = (Vec<(String, SecretString)>, Option<u64>);
