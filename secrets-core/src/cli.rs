@@ -16,11 +16,14 @@
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 
-use crate::{EX_CONFIG, Policy, SecretContract, Sources};
+use secrecy::zeroize::Zeroize;
+
+use crate::sources::read::read_regular;
+use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Policy, SecretContract, Sources};
 
 /// Runs the subcommand named by the process arguments and exits with its status.
 pub fn run<C: SecretContract>() -> ! {
@@ -115,11 +118,14 @@ fn execute<C: SecretContract>(
             None => Sources::standard(),
         })
     };
-    let written = match matches.subcommand() {
+    // The exit status is decided before anything is written, and kept whether or not the
+    // report could be written (`2>/dev/full`, a closed pipe): a failing check never exits 0.
+    match matches.subcommand() {
         Some(("status", sub)) => {
             let report = C::status_from(&sources(sub));
             let text = if sub.get_flag("json") { report.to_json() } else { report.to_string() };
-            writeln!(out, "{text}").map(|()| 0)
+            let _ = writeln!(out, "{text}");
+            0
         }
         Some(("check", sub)) => {
             let policy = if sub.get_flag("strict") {
@@ -128,40 +134,68 @@ fn execute<C: SecretContract>(
                 Policy::startup().include_billing(sub.get_flag("include-billing"))
             };
             match C::validate_from(&sources(sub), policy.check_unknown(sub.get_flag("check-unknown"))) {
-                Ok(report) => writeln!(out, "{report}").map(|()| 0),
-                Err(error) => writeln!(err, "FATAL: {error}").map(|()| EX_CONFIG),
+                Ok(report) => {
+                    let _ = writeln!(out, "{report}");
+                    0
+                }
+                Err(error) => {
+                    let _ = writeln!(err, "FATAL: {error}");
+                    EX_CONFIG
+                }
             }
         }
         Some(("env-example", sub)) => {
             let expected = C::env_example();
             match sub.get_one::<PathBuf>("check") {
-                None => write!(out, "{expected}").map(|()| 0),
+                None => {
+                    let _ = write!(out, "{expected}");
+                    0
+                }
                 Some(path) => check_example(path, &expected, out, err),
             }
         }
-        Some(("docs", _)) => write!(out, "{}", docs::<C>()).map(|()| 0),
+        Some(("docs", _)) => {
+            let _ = write!(out, "{}", docs::<C>());
+            0
+        }
         _ => unreachable!("clap requires a known subcommand"),
-    };
-    // A closed pipe (`| head`) is not worth a panic.
-    written.unwrap_or(0)
+    }
 }
 
 /// Compares a committed `.env.example` with the contract's; 0 when equal, 1 with a diff when not.
-fn check_example(path: &PathBuf, expected: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
-    let Ok(committed) = std::fs::read_to_string(path) else {
-        writeln!(err, "{} cannot be read; write it with `env-example > {}`", path.display(), path.display())?;
-        return Ok(1);
+///
+/// The committed file may be a real `.env` copied over it, so its lines are shown by variable
+/// name and line number only, never with their text.
+fn check_example(path: &Path, expected: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let regenerate = format!("regenerate it with `env-example > {}`", path.display());
+    let committed = match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
+        Ok(file) => String::from_utf8(file.bytes().to_vec()).map_err(|error| {
+            error.into_bytes().zeroize();
+            "is not valid UTF-8".to_owned()
+        }),
+        Err(error) => Err(error.to_string()),
     };
-    if committed == expected {
-        writeln!(out, "{} is up to date", path.display())?;
-        return Ok(0);
-    }
-    writeln!(err, "{} is stale; regenerate it with `env-example > {}`:", path.display(), path.display())?;
-    write!(err, "{}", line_diff(&committed, expected))?;
-    Ok(1)
+    let mut committed = match committed {
+        Ok(text) => text,
+        Err(reason) => {
+            let _ = writeln!(err, "{} {reason}; {regenerate}", path.display());
+            return 1;
+        }
+    };
+    let status = if committed == expected {
+        let _ = writeln!(out, "{} is up to date", path.display());
+        0
+    } else {
+        let _ = writeln!(err, "{} is stale; {regenerate}:", path.display());
+        let _ = write!(err, "{}", line_diff(&committed, expected));
+        1
+    };
+    committed.zeroize();
+    status
 }
 
-/// A line diff: `-` for lines only in `old`, `+` for lines only in `new`, in order.
+/// A line diff: `-` for lines only in `old`, shown by line number and variable name, and `+`
+/// for lines only in `new`, shown whole (they are the contract's own text).
 fn line_diff(old: &str, new: &str) -> String {
     let old: Vec<&str> = old.lines().collect();
     let new: Vec<&str> = new.lines().collect();
@@ -177,7 +211,7 @@ fn line_diff(old: &str, new: &str) -> String {
         if i < old.len() && j < new.len() && old[i] == new[j] {
             (i, j) = (i + 1, j + 1);
         } else if i < old.len() && (j == new.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            let _ = writeln!(diff, "-{}", old[i]);
+            let _ = writeln!(diff, "-line {}: {}", i + 1, line_shape(old[i]));
             i += 1;
         } else {
             let _ = writeln!(diff, "+{}", new[j]);
@@ -185,6 +219,25 @@ fn line_diff(old: &str, new: &str) -> String {
         }
     }
     diff
+}
+
+/// What a line of a committed file is, without its text: `NAME=…`, a comment, or blank.
+fn line_shape(line: &str) -> String {
+    let trimmed = line.trim_start();
+    let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed).split_once('=');
+    match assignment {
+        _ if trimmed.is_empty() => "blank".to_owned(),
+        _ if trimmed.starts_with('#') => "a comment (not shown)".to_owned(),
+        Some((name, _)) if is_variable_name(name.trim_end()) => format!("{}=… (value not shown)", name.trim_end()),
+        _ => "not a NAME=value line (not shown)".to_owned(),
+    }
+}
+
+fn is_variable_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
 /// A Markdown table: variable, kind, category, description, default.
@@ -218,7 +271,12 @@ mod tests {
     #[test]
     fn line_diff_shows_removed_and_added_lines() {
         let diff = line_diff("A=\n# old\nB=\n", "A=\n# new\nB=\nC=\n");
-        assert_eq!(diff, "-# old\n+# new\n+C=\n");
+        assert_eq!(diff, "-line 2: a comment (not shown)\n+# new\n+C=\n");
+        let diff = line_diff("export TOKEN=hunter2-value\nweird hunter2\n\n", "TOKEN=\n");
+        assert_eq!(
+            diff,
+            "-line 1: TOKEN=… (value not shown)\n-line 2: not a NAME=value line (not shown)\n-line 3: blank\n+TOKEN=\n"
+        );
         assert_eq!(line_diff("same\n", "same\n"), "");
     }
 

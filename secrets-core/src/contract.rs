@@ -4,7 +4,9 @@ use crate::error::ContractError;
 use crate::exit;
 use crate::load::{self, Values};
 use crate::policy::Policy;
-use crate::redaction::Redactor;
+use secrecy::ExposeSecret;
+
+use crate::redaction::{Redactor, kept};
 use crate::reports::StatusReport;
 use crate::sources::Source;
 use crate::sources::chain::Sources;
@@ -28,8 +30,14 @@ pub trait SecretContract: Sized + std::fmt::Debug {
     fn __secret_texts(&self) -> Vec<(usize, &str)>;
 
     /// A [`Redactor`] that masks every loaded secret value, and its common encodings, in any text.
+    ///
+    /// Every secret field counts, whatever its type: for a type that keeps no text
+    /// (`SecretBox<u64>`), the text it was loaded from was kept when `Self` was loaded.
     fn redactor(&self) -> Redactor {
-        Redactor::new(self.__secret_texts().into_iter().map(|(_, text)| text))
+        let texts = self.__secret_texts();
+        kept::with_kept(Self::spec(), |kept| {
+            Redactor::new(texts.iter().map(|(_, text)| *text).chain(kept.iter().map(ExposeSecret::expose_secret)))
+        })
     }
 
     /// Loads from the standard sources (environment, then nearest `.env`) under [`Policy::startup`].

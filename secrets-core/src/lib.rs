@@ -176,47 +176,54 @@ pub mod __private {
         value.as_ref().ok_or_else(|| SecretError::missing(&spec.vars()[index]))
     }
 
-    /// A secret field, asked for its text. Through [`Text`] when its type is a
+    /// A secret field, asked for its texts. Through [`Text`] when its type is a
     /// [`SecretValue`](crate::SecretValue), else through [`NoText`]: a field whose type is not
     /// one is already an error at its load call, and this way it is reported once.
     pub struct Field<'a, T>(pub &'a T);
 
-    /// An `Option` secret field, asked for its text.
+    /// An `Option` secret field, asked for its texts.
     pub struct OptionalField<'a, T>(pub &'a Option<T>);
 
-    /// The text of a secret field whose type keeps it.
+    /// The texts of a secret field whose type keeps them.
     pub trait Text<'a> {
-        /// The text, if any.
-        fn text(&self) -> Option<&'a str>;
+        /// Adds the field's texts, with its variable's index.
+        fn add_texts(&self, index: usize, texts: &mut Vec<(usize, &'a str)>);
     }
 
     impl<'a, T: crate::SecretValue> Text<'a> for Field<'a, T> {
-        fn text(&self) -> Option<&'a str> {
-            self.0.secret_text()
+        fn add_texts(&self, index: usize, texts: &mut Vec<(usize, &'a str)>) {
+            add_texts(self.0, index, texts);
         }
     }
 
     impl<'a, T: crate::SecretValue> Text<'a> for OptionalField<'a, T> {
-        fn text(&self) -> Option<&'a str> {
-            self.0.as_ref().and_then(crate::SecretValue::secret_text)
+        fn add_texts(&self, index: usize, texts: &mut Vec<(usize, &'a str)>) {
+            if let Some(value) = self.0 {
+                add_texts(value, index, texts);
+            }
         }
+    }
+
+    fn add_texts<'a, T: crate::SecretValue>(value: &'a T, index: usize, texts: &mut Vec<(usize, &'a str)>) {
+        texts.extend(value.secret_text().into_iter().chain(value.secret_parts()).map(|text| (index, text)));
     }
 
     /// The fallback for a field that is not a secret value (already an error elsewhere).
     pub trait NoText<'a> {
         /// Nothing.
-        fn text(&self) -> Option<&'a str> {
-            None
-        }
+        fn add_texts(&self, _index: usize, _texts: &mut Vec<(usize, &'a str)>) {}
     }
 
     impl<'a, T> NoText<'a> for &Field<'a, T> {}
     impl<'a, T> NoText<'a> for &OptionalField<'a, T> {}
 
-    /// Adds a secret field's text, if it has one, with the field's index.
-    pub fn push_text<'a>(texts: &mut Vec<(usize, &'a str)>, index: usize, text: Option<&'a str>) {
-        if let Some(text) = text {
-            texts.push((index, text));
+    /// A setting in a contract's `Debug`, with any loaded secret it holds masked.
+    pub struct Masked<'a, T>(pub &'a T, pub &'a crate::Redactor);
+
+    impl<T: fmt::Debug> fmt::Debug for Masked<'_, T> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            let text = if f.alternate() { format!("{:#?}", self.0) } else { format!("{:?}", self.0) };
+            f.write_str(&self.1.redact(&text))
         }
     }
 

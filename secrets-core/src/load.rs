@@ -39,6 +39,8 @@ pub struct Values<'a> {
     refused: Vec<(usize, State)>,
     /// The raw text of every setting, to check that none holds a secret.
     configs: Vec<(usize, SecretString)>,
+    /// The text of every secret whose type keeps none, for the redactor.
+    kept: Vec<(usize, SecretString)>,
 }
 
 /// What a source returned for one variable.
@@ -66,13 +68,20 @@ impl<'a> Values<'a> {
             notes: Vec::new(),
             refused: Vec::new(),
             configs: Vec::new(),
+            kept: Vec::new(),
         }
     }
 
     /// Takes and parses the secret at `index`; `None` when missing or invalid (recorded).
     pub fn secret<T: SecretValue>(&mut self, index: usize) -> Option<T> {
         let raw = self.take(index)?;
-        self.record(index, T::from_secret(raw))
+        if T::KEEPS_TEXT {
+            return self.record(index, T::from_secret(raw));
+        }
+        let text = SecretString::from(raw.expose_secret());
+        let value = self.record(index, T::from_secret(raw))?;
+        self.kept.push((index, text));
+        Some(value)
     }
 
     /// Takes and parses the setting at `index`; `None` when missing or invalid (recorded).
@@ -206,7 +215,8 @@ impl<'a> Values<'a> {
                     Some(Note::Found(origin, concerns)) => (State::Configured, Some(origin), concerns),
                     Some(Note::Missing) => (State::Missing, None, Vec::new()),
                     Some(Note::Failed(error)) => {
-                        (State::Unreadable { reason: unreadable_reason(&error) }, origin_of(error), Vec::new())
+                        let (state, origin) = failed(error);
+                        (state, origin, Vec::new())
                     }
                 };
                 let state = match refused.iter().position(|(at, _)| *at == index) {
@@ -280,7 +290,12 @@ fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
     let contract = C::__from_values(values);
     if let Some(contract) = &contract {
         if !values.configs.is_empty() {
-            values.check_configs(&contract.__secret_texts());
+            let kept = std::mem::take(&mut values.kept);
+            let mut texts = contract.__secret_texts();
+            texts.extend(kept.iter().map(|(index, text)| (*index, text.expose_secret())));
+            values.check_configs(&texts);
+            drop(texts);
+            values.kept = kept;
         }
     }
     contract
@@ -296,7 +311,12 @@ pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
     let mut values = Values::new(C::spec(), source);
-    match build::<C>(&mut values) {
+    let contract = build::<C>(&mut values);
+    if contract.is_some() && !values.kept.is_empty() {
+        let texts = std::mem::take(&mut values.kept).into_iter().map(|(_, text)| text).collect();
+        crate::redaction::kept::keep(C::spec(), texts);
+    }
+    match contract {
         // Everything in order: no report to build.
         Some(contract) if values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty() => {
             Ok(contract)
@@ -350,18 +370,16 @@ fn emit_events(report: &StatusReport) {
     }
 }
 
-/// The reason shown after "unreadable:", without repeating the variable's name.
-fn unreadable_reason(error: &SourceError) -> String {
+/// The state and origin of a variable a source could not give, without repeating its name.
+fn failed(error: SourceError) -> (State, Option<Origin>) {
     match error {
-        SourceError::NotUnicode { .. } => "not valid UTF-8".to_owned(),
-        SourceError::File { path, reason, .. } => format!("{} {reason}", path.display()),
-        other => other.to_string(),
-    }
-}
-
-fn origin_of(error: SourceError) -> Option<Origin> {
-    match error {
-        SourceError::NotUnicode { origin, .. } => Some(origin),
-        _ => None,
+        SourceError::NotUnicode { origin, .. } => {
+            (State::Unreadable { reason: "not valid UTF-8".to_owned() }, Some(origin))
+        }
+        SourceError::NotText { origin, reason, .. } => (State::Invalid { reason }, Some(origin)),
+        SourceError::File { path, reason, .. } => {
+            (State::Unreadable { reason: format!("{} {reason}", path.display()) }, None)
+        }
+        other => (State::Unreadable { reason: other.to_string() }, None),
     }
 }

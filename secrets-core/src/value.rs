@@ -13,16 +13,30 @@ use secrecy::{ExposeSecret, SecretBox, SecretString};
     note = "a secret's type must keep its value out of `Debug` and zeroize it on drop"
 )]
 pub trait SecretValue: Sized {
-    /// Builds the value from the raw text; the error must not contain the text.
+    /// Whether [`secret_text`](Self::secret_text) gives back the text the value was loaded from.
+    /// When it does not (the default), loading keeps a copy of that text, zeroized, so that the
+    /// contract's [`Redactor`](crate::Redactor) masks this secret too.
+    const KEEPS_TEXT: bool = false;
+
+    /// Builds the value from the raw text; the error must not contain the text, nor any piece
+    /// or transformation of it (a parser's own message may echo it: say why in your own words).
     fn from_secret(raw: SecretString) -> Result<Self, ParseError>;
 
-    /// The text to mask in output (for [`Redactor`](crate::Redactor)), when the type keeps it.
+    /// The text the value was loaded from, when the type keeps it.
     fn secret_text(&self) -> Option<&str> {
         None
+    }
+
+    /// Other texts that reveal the secret on their own and are masked too: a URL's password,
+    /// the URL as a library writes it back.
+    fn secret_parts(&self) -> Vec<&str> {
+        Vec::new()
     }
 }
 
 impl SecretValue for SecretString {
+    const KEEPS_TEXT: bool = true;
+
     fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
         Ok(raw)
     }
@@ -37,11 +51,13 @@ where
     T: FromStr + Zeroize,
     T::Err: Display,
 {
+    /// The parser's own message is dropped: it may echo the value in any form.
     fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
-        raw.expose_secret()
-            .parse::<T>()
-            .map(|value| SecretBox::new(Box::new(value)))
-            .map_err(|error| ParseError::scrubbed(&error, raw.expose_secret()))
+        raw.expose_secret().parse::<T>().map(|value| SecretBox::new(Box::new(value))).map_err(|_| {
+            let type_name = std::any::type_name::<T>();
+            let short = type_name.rsplit("::").next().unwrap_or(type_name);
+            ParseError::new(format!("not a valid {short}"))
+        })
     }
 }
 
@@ -57,7 +73,8 @@ impl ParseError {
         Self { reason: reason.into() }
     }
 
-    /// A parser's message with every run of 4 or more characters of `raw` masked.
+    /// A parser's message about a setting, with every run of 4 or more characters of `raw`
+    /// masked. Secrets never use it: their parser's message is dropped whole.
     pub fn scrubbed(message: &impl Display, raw: &str) -> Self {
         Self { reason: scrub(&message.to_string(), raw) }
     }
@@ -126,7 +143,7 @@ mod tests {
     }
 
     #[test]
-    fn parsed_secret_errors_never_echo_the_input() {
+    fn parsed_secret_errors_drop_the_parsers_message() {
         #[derive(Debug)]
         struct Port(u16);
         impl Zeroize for Port {
@@ -140,8 +157,10 @@ mod tests {
                 s.parse().map(Port).map_err(|_| format!("`{s}` is not a port"))
             }
         }
-        let error = SecretBox::<Port>::from_secret(SecretString::from("canary-7Hq2-value")).unwrap_err();
-        assert_eq!(error.reason(), "`[REDACTED]` is not a port");
+        for echoed in ["canary-7Hq2-value", "CAN", "x"] {
+            let error = SecretBox::<Port>::from_secret(SecretString::from(echoed)).unwrap_err();
+            assert_eq!(error.reason(), "not a valid Port");
+        }
         let port = SecretBox::<Port>::from_secret(SecretString::from("8080")).unwrap();
         assert_eq!(port.expose_secret().0, 8080);
     }

@@ -51,7 +51,9 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             #[doc = #doc]
             #[inline]
             #vis fn #method(&self) -> bool {
-                true #(&& self.#probes())*
+                // Statements, not one `&&` chain: rustc recurses into a chain once per operand.
+                #(if !self.#probes() { return false; })*
+                true
             }
         }
     });
@@ -59,10 +61,18 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         let ident = field.ident;
         let label = ident.to_string().trim_start_matches("r#").to_owned();
         match field.role() {
-            Role::Secret(_) => quote!(.field(#label, &::secrets_core::__private::Redacted)),
-            Role::Config => quote!(.field(#label, &self.#ident)),
+            Role::Secret(_) => quote!(__debug.field(#label, &::secrets_core::__private::Redacted);),
+            Role::Config => {
+                quote!(__debug.field(#label, &::secrets_core::__private::Masked(&self.#ident, &__redactor));)
+            }
         }
     });
+    // Settings are shown with any loaded secret they hold masked (`URL="x ${TOKEN}"` in a `.env`).
+    let debug_redactor = contract
+        .fields
+        .iter()
+        .any(|field| matches!(field.role(), Role::Config))
+        .then(|| quote!(let __redactor = <Self as ::secrets_core::SecretContract>::redactor(self);));
     quote! {
         #[automatically_derived]
         impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
@@ -102,24 +112,24 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(#name) #(#debug_fields)* .finish()
+                #debug_redactor
+                // Statements, not one chain of calls: rustc recurses into a chain once per call.
+                let mut __debug = f.debug_struct(#name);
+                #(#debug_fields)*
+                __debug.finish()
             }
         }
     }
 }
 
-/// One statement per secret field, adding its text (and index) for `redactor()`.
+/// One statement per secret field, adding its texts (and index) for `redactor()`.
 fn secret_texts<'a>(contract: &'a Contract<'_>) -> impl Iterator<Item = TokenStream> + 'a {
     contract.fields.iter().enumerate().filter(|(_, field)| matches!(field.role(), Role::Secret(_))).map(
         |(index, field)| {
             let ident = field.ident;
             let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
             quote! {
-                ::secrets_core::__private::push_text(
-                    &mut __texts,
-                    #index,
-                    (&::secrets_core::__private::#wrapper(&self.#ident)).text(),
-                );
+                (&::secrets_core::__private::#wrapper(&self.#ident)).add_texts(#index, &mut __texts);
             }
         },
     )

@@ -227,11 +227,11 @@ fn an_unreadable_dotenv_is_a_problem_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("absent.env");
     let error = AppSecrets::load_from(&Sources::new().dotenv_file(&missing)).unwrap_err();
-    assert!(error.to_string().contains(&format!("{} cannot be read: no such file", missing.display())));
+    assert!(error.to_string().contains(&format!("{} does not exist", missing.display())));
     let binary = dir.path().join(".env");
     fs::write(&binary, b"DATABASE_URL=ok\nREDIS_URL=\xff\xfe\n").unwrap();
     let error = AppSecrets::load_from(&Sources::new().dotenv_file(&binary)).unwrap_err();
-    assert!(error.to_string().contains("cannot be read: not valid UTF-8 at line 2"), "{error}");
+    assert!(error.to_string().contains(".env is not valid UTF-8 at line 2"), "{error}");
 }
 
 #[cfg(unix)]
@@ -388,6 +388,7 @@ fn parsed_secrets_load_through_secret_box() {
     }
     let secrets = Pinned::load_from(&MapSource::new().with("ADMIN_PIN", "4921")).unwrap();
     assert_eq!(*secrets.admin_pin().expose_secret(), 4921);
+    // The parser's own message is not kept for a secret: some parsers echo their input.
     let error = Pinned::load_from(&MapSource::new().with("ADMIN_PIN", "49x21")).unwrap_err();
-    assert!(error.to_string().contains("ADMIN_PIN (required secret): invalid: invalid digit found in string"));
+    assert!(error.to_string().contains("ADMIN_PIN (required secret): invalid: not a valid u32"), "{error}");
 }

@@ -114,7 +114,7 @@ fn unusable_files_are_errors_naming_the_path_and_reason() {
     let path = dir.path().join("database_url");
     assert!(
         error.contains(&format!(
-            "DATABASE_URL (required secret): unreadable: {} is a directory, not a file",
+            "DATABASE_URL (required secret): unreadable: {} is a directory, not a regular file",
             path.display()
         )),
         "{error}"

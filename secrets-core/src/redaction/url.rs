@@ -75,6 +75,8 @@ impl SecretUrl {
 }
 
 impl SecretValue for SecretUrl {
+    const KEEPS_TEXT: bool = true;
+
     fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
         // `url`'s messages name the problem, never the input.
         let url =

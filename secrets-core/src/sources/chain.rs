@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::sources::dotenv::DotenvSource;
 use crate::sources::env::EnvSource;
-use crate::sources::files::{FileIndirection, SecretDir};
+use crate::sources::files::{DEFAULT_MAX_FILE_SIZE, FileIndirection, SecretDir};
 use crate::sources::{Answer, Found, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
 
@@ -27,6 +27,8 @@ pub struct Sources {
     /// Places looked at that gave no layer: "no .env found", a file that failed to load.
     notes: Vec<String>,
     problems: Vec<SourceError>,
+    /// The cap for `.env` files added from now on; `None` is [`DEFAULT_MAX_FILE_SIZE`].
+    dotenv_max_size: Option<u64>,
 }
 
 impl Sources {
@@ -90,11 +92,19 @@ impl Sources {
         }
     }
 
-    /// Adds one `.env` file; a missing or malformed file is reported as a problem.
+    /// Refuses `.env` files larger than `bytes` among those added after this call (1 MiB by default).
+    #[must_use]
+    pub fn dotenv_max_size(mut self, bytes: u64) -> Self {
+        self.dotenv_max_size = Some(bytes);
+        self
+    }
+
+    /// Adds one `.env` file; a missing, malformed, oversized or untrusted file is reported as a
+    /// problem (see [`DotenvSource::load_with_max_size`]).
     #[must_use]
     pub fn dotenv_file(mut self, path: impl Into<PathBuf>) -> Self {
         let path = path.into();
-        match DotenvSource::load(&path) {
+        match DotenvSource::load_with_max_size(&path, self.dotenv_max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE)) {
             Ok(source) => self.with(source),
             Err(problem) => {
                 self.problems.push(problem);

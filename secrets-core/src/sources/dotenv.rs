@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use secrecy::zeroize::Zeroize;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::sources::files::DEFAULT_MAX_FILE_SIZE;
+use crate::sources::read::read_regular;
 use crate::sources::{Found, Origin, Source, SourceError};
 
 /// The variables of one `.env` file, each with the line that defines it.
@@ -15,30 +17,78 @@ pub struct DotenvSource {
 }
 
 impl DotenvSource {
-    /// Reads and parses `path`; an error names the file and the line, never its text.
+    /// Reads and parses `path`, refusing files over [`DEFAULT_MAX_FILE_SIZE`] (1 MiB); an error
+    /// names the file and the line, never its text.
     pub fn load(path: impl Into<PathBuf>) -> Result<Self, SourceError> {
+        Self::load_with_max_size(path, DEFAULT_MAX_FILE_SIZE)
+    }
+
+    /// Reads and parses `path`, refusing files over `max_size` bytes.
+    ///
+    /// Only a regular file is read (a FIFO or a device is an error, not a wait), and only one
+    /// that nobody else could have written: a file writable by others, owned by another user
+    /// than this process's or root, or in a directory others may write to without the sticky
+    /// bit, is refused.
+    pub fn load_with_max_size(path: impl Into<PathBuf>, max_size: u64) -> Result<Self, SourceError> {
         let path = path.into();
         let unreadable = |reason: String| SourceError::DotenvUnreadable { path: path.clone(), reason };
-        let bytes = std::fs::read(&path).map_err(|error| unreadable(io_reason(&error)))?;
-        let mut text = String::from_utf8(bytes).map_err(|error| {
+        let file = read_regular(&path, max_size).map_err(|error| unreadable(error.to_string()))?;
+        if let Some(reason) = untrusted(&path, file.metadata()) {
+            return Err(SourceError::Untrusted { path, reason });
+        }
+        let mut text = String::from_utf8(file.into_bytes()).map_err(|error| {
             let line = line_at(error.as_bytes(), error.utf8_error().valid_up_to());
             error.into_bytes().zeroize();
-            unreadable(format!("not valid UTF-8 at line {line}"))
+            unreadable(format!("is not valid UTF-8 at line {line}"))
         })?;
         let parsed = parse(&path, &text);
         text.zeroize();
         parsed
     }
 
-    /// The nearest `.env` file in `dir` or one of its ancestors (directories named `.env` are skipped).
+    /// The nearest `.env` in `dir` or one of its ancestors (directories named `.env` are skipped).
+    ///
+    /// Anything else named `.env` ends the walk, even when it cannot be read (a FIFO, a broken
+    /// link): loading it then says what is wrong, instead of a `.env` further up being used.
     pub fn find_upward(dir: &Path) -> Option<PathBuf> {
-        dir.ancestors().map(|dir| dir.join(".env")).find(|candidate| candidate.is_file())
+        dir.ancestors().map(|dir| dir.join(".env")).find(|candidate| {
+            std::fs::symlink_metadata(candidate).is_ok() && !std::fs::metadata(candidate).is_ok_and(|m| m.is_dir())
+        })
     }
 
     /// The file this source was read from.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Why a `.env` is not to be trusted, if it is not: someone else could have written it.
+#[cfg(unix)]
+fn untrusted(path: &Path, metadata: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let mode = metadata.mode() & 0o7777;
+    if mode & 0o002 != 0 {
+        return Some(format!("it is writable by others (mode {mode:04o}); fix with chmod o-w"));
+    }
+    let (owner, user) = (metadata.uid(), crate::sources::read::process_uid());
+    if owner != user && owner != 0 {
+        return Some(format!(
+            "it is owned by uid {owner}, not by this process's user (uid {user}) or root; fix with chown"
+        ));
+    }
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir_mode = std::fs::metadata(dir).map_or(0, |m| m.mode() & 0o7777);
+    if dir_mode & 0o002 != 0 && dir_mode & 0o1000 == 0 {
+        return Some(format!(
+            "its directory is writable by others without the sticky bit (mode {dir_mode:04o}), so anyone could replace it"
+        ));
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn untrusted(_: &Path, _: &std::fs::Metadata) -> Option<String> {
+    None
 }
 
 impl std::fmt::Debug for DotenvSource {
@@ -169,13 +219,7 @@ fn line_at(bytes: &[u8], offset: usize) -> usize {
 
 /// An I/O error's reason, without the OS message's file name duplication.
 fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
-        std::io::ErrorKind::InvalidData => "not valid UTF-8".to_owned(),
-        kind => kind.to_string(),
-    }
+    format!("cannot be read: {}", error.kind())
 }
 
 #[cfg(test)]

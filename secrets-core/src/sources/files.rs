@@ -2,13 +2,13 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
 
 use crate::sources::env::{self, SNAPSHOT_FROM};
+use crate::sources::read::read_regular;
 use crate::sources::{Concern, Found, Origin, Source, SourceError};
 use crate::spec::{ContractSpec, VarSpec};
 
@@ -17,25 +17,14 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
 
 /// Reads a secret file: one trailing `\n` or `\r\n` removed, other whitespace kept and noted,
 /// the permissions judged; errors name the variable and the path, never the content.
+///
+/// Only a regular file (after following symlinks) of at most `max_size` bytes is read: a FIFO,
+/// a device or a socket is an error, never a wait or an endless read.
 pub fn read_secret_file(name: &str, path: &Path, origin: Origin, max_size: u64) -> Result<Found, SourceError> {
     let error = |reason: String| SourceError::File { name: name.to_owned(), path: path.to_owned(), reason };
-    let metadata = fs::metadata(path).map_err(|e| error(io_reason(&e)))?;
-    if metadata.is_dir() {
-        return Err(error("is a directory, not a file".to_owned()));
-    }
-    if metadata.len() > max_size {
-        return Err(error(format!("is larger than {max_size} bytes")));
-    }
-    let mut bytes = Vec::new();
-    // `take` also bounds a file that grows between the check and the read.
-    fs::File::open(path)
-        .and_then(|file| file.take(max_size + 1).read_to_end(&mut bytes))
-        .map_err(|e| error(io_reason(&e)))?;
-    if bytes.len() as u64 > max_size {
-        bytes.zeroize();
-        return Err(error(format!("is larger than {max_size} bytes")));
-    }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
+    let file = read_regular(path, max_size).map_err(|e| error(e.to_string()))?;
+    let insecure = insecure_mode(file.metadata());
+    let mut text = String::from_utf8(file.into_bytes()).map_err(|e| {
         e.into_bytes().zeroize();
         error("is not valid UTF-8".to_owned())
     })?;
@@ -44,7 +33,7 @@ pub fn read_secret_file(name: &str, path: &Path, origin: Origin, max_size: u64) 
     if text[..end].ends_with(char::is_whitespace) {
         concerns.push(Concern::TrailingWhitespace);
     }
-    if let Some(mode) = insecure_mode(&metadata) {
+    if let Some(mode) = insecure {
         concerns.push(Concern::Insecure { mode });
     }
     let value = SecretString::from(&text[..end]);
@@ -65,15 +54,6 @@ fn insecure_mode(metadata: &fs::Metadata) -> Option<u32> {
 #[cfg(not(unix))]
 fn insecure_mode(_: &fs::Metadata) -> Option<u32> {
     None
-}
-
-fn io_reason(error: &std::io::Error) -> String {
-    match error.kind() {
-        std::io::ErrorKind::NotFound => "does not exist".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "cannot be read: permission denied".to_owned(),
-        std::io::ErrorKind::IsADirectory => "is a directory, not a file".to_owned(),
-        kind => format!("cannot be read: {kind}"),
-    }
 }
 
 /// `NAME_FILE=/path`: the value of `NAME` is the content of that file.
@@ -124,7 +104,24 @@ fn indirect(name: &str, path: Option<OsString>, plain: Option<OsString>) -> Resu
         return Err(SourceError::Conflict { name: name.to_owned() });
     }
     let path = PathBuf::from(path);
-    read_secret_file(name, &path, Origin::File { path: path.clone() }, DEFAULT_MAX_FILE_SIZE).map(Some)
+    match read_secret_file(name, &path, Origin::File { path: path.clone() }, DEFAULT_MAX_FILE_SIZE) {
+        Ok(found) => Ok(Some(found)),
+        // A value put in `NAME_FILE` by mistake (`postgres://app:pw@db/app`) is not echoed.
+        Err(_) if !looks_like_a_path(&path) => Err(SourceError::NotAPath { name: name.to_owned() }),
+        Err(error) => Err(error),
+    }
+}
+
+/// Whether a `NAME_FILE` value may be shown in an error: it has a `/`, no URL or userinfo
+/// marks, no whitespace or control characters, and a path's length.
+fn looks_like_a_path(path: &Path) -> bool {
+    const MAX_SHOWN: usize = 256;
+    let Some(text) = path.to_str() else { return false };
+    text.len() <= MAX_SHOWN
+        && text.contains('/')
+        && !text.contains("://")
+        && !text.contains('@')
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// A directory with one file per secret: Docker secrets, Kubernetes volumes, systemd credentials.
@@ -160,7 +157,9 @@ impl SecretDir {
 
     fn read(&self, name: &str, id: &str) -> Result<Option<Found>, SourceError> {
         let path = self.dir.join(id);
-        if !path.exists() {
+        // Only a file that is not there falls through to the next source; anything else in the
+        // way (a broken link, a loop, a directory that cannot be searched) is an error.
+        if matches!(fs::symlink_metadata(&path), Err(error) if error.kind() == std::io::ErrorKind::NotFound) {
             return Ok(None);
         }
         let origin = if self.credentials {

@@ -15,6 +15,7 @@ pub(crate) mod dotenv;
 pub(crate) mod env;
 pub(crate) mod files;
 pub(crate) mod map;
+pub(crate) mod read;
 #[cfg(feature = "vault")]
 pub(crate) mod vault;
 
@@ -346,8 +347,33 @@ pub enum SourceError {
         /// Why, without any value.
         reason: String,
     },
-    /// A `.env` file that could not be read (permissions, not UTF-8, an I/O error).
-    #[error("{} cannot be read: {reason}", path.display())]
+    /// `NAME_FILE` names no readable file, and its value is not shown: it does not look like a
+    /// path (a URL, an `@`, spaces), so it may be the secret itself, put there by mistake.
+    #[error("{name}_FILE names no readable file; its value is not shown, as it does not look like a path")]
+    NotAPath {
+        /// The variable (without `_FILE`).
+        name: String,
+    },
+    /// A `.env` file that is refused: anyone else could have written it.
+    #[error("{} is refused: {reason}", path.display())]
+    Untrusted {
+        /// The file.
+        path: PathBuf,
+        /// Why, and how to fix it.
+        reason: String,
+    },
+    /// A value that is not text: a store holds an object or a list where a variable's text belongs.
+    #[error("{name} from {origin} is not text: {reason}")]
+    NotText {
+        /// The variable.
+        name: String,
+        /// Where it was read.
+        origin: Origin,
+        /// What it is instead, without any of it.
+        reason: String,
+    },
+    /// A `.env` file that could not be read (missing, not a regular file, too large, not UTF-8).
+    #[error("{} {reason}", path.display())]
     DotenvUnreadable {
         /// The file.
         path: PathBuf,

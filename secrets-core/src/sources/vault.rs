@@ -8,20 +8,34 @@ use secrecy::zeroize::Zeroize;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use crate::sources::read::read_regular;
 use crate::sources::{Found, Origin, Source, SourceError};
 
 /// A KV v2 secret: its keys and values, and its version.
-type KvSecret = (Vec<(String, SecretString)>, Option<u64>);
+type KvSecret = (Vec<(String, Option<KvValue>)>, Option<u64>);
 
 /// How long one request to the server may take, connecting included.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The longest timeout accepted; a longer one is clamped (a startup must not wait for days).
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// The largest answer read: a KV secret is not megabytes long.
+const MAX_ANSWER: u64 = 1024 * 1024;
 
 /// Where and how to reach a Vault or OpenBao server.
 ///
 /// [`VaultConfig::from_env`] reads `VAULT_ADDR`, `VAULT_TOKEN`, `VAULT_NAMESPACE` and
 /// `VAULT_CACERT`, as the `vault` and `bao` commands do; every setting also has a method.
+///
+/// The token goes only to the configured address: redirects are not followed (a `3xx` is an
+/// error), proxies from the environment are not used, and errors say what happened in the
+/// library's words, never with text the server sent. The address is shown without userinfo.
 #[derive(Clone)]
 pub struct VaultConfig {
+    /// As configured, for requests.
+    target: String,
+    /// Without userinfo, for errors and reports.
     addr: String,
     auth: Auth,
     namespace: Option<String>,
@@ -49,15 +63,18 @@ impl std::fmt::Debug for VaultConfig {
             .field("namespace", &self.namespace)
             .field("cacert", &self.cacert)
             .field("timeout", &self.timeout)
-            .finish()
+            // The address as configured may hold userinfo: only `addr` is shown.
+            .finish_non_exhaustive()
     }
 }
 
 impl VaultConfig {
     /// A server at `addr` (`https://vault.internal:8200`), no credentials yet.
     pub fn new(addr: impl Into<String>) -> Self {
+        let target = addr.into().trim_end_matches('/').to_owned();
         Self {
-            addr: addr.into().trim_end_matches('/').to_owned(),
+            addr: without_userinfo(&target),
+            target,
             auth: Auth::None,
             namespace: None,
             cacert: None,
@@ -77,7 +94,7 @@ impl VaultConfig {
         Some(config)
     }
 
-    /// The server address.
+    /// The server address, without userinfo (`http://ops:pw@vault:8200` shows as `http://vault:8200`).
     pub fn addr(&self) -> &str {
         &self.addr
     }
@@ -110,10 +127,10 @@ impl VaultConfig {
         self
     }
 
-    /// Bounds each request, connecting included (5 s by default).
+    /// Bounds each request, connecting included (5 s by default; at most an hour, at least 1 ms).
     #[must_use]
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.clamp(Duration::from_millis(1), MAX_TIMEOUT);
         self
     }
 
@@ -130,6 +147,7 @@ impl VaultConfig {
         for path in paths {
             let (data, version) = self.read_path(&agent, token.as_ref(), path)?;
             for (key, value) in data {
+                let Some(value) = value else { continue };
                 let origin = Origin::Vault { path: (*path).into(), key: key.as_str().into(), version };
                 values.insert(key, (value, origin));
             }
@@ -149,8 +167,8 @@ impl VaultConfig {
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(cacert) = &self.cacert {
             let unusable = |reason: String| self.error("-", format!("VAULT_CACERT {}: {reason}", cacert.display()));
-            let pem = std::fs::read(cacert).map_err(|error| unusable(error.kind().to_string()))?;
-            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem)
+            let pem = read_regular(cacert, MAX_ANSWER).map_err(|error| unusable(error.to_string()))?;
+            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem.bytes())
                 .filter_map(|item| match item {
                     Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
                     _ => None,
@@ -164,6 +182,9 @@ impl VaultConfig {
         let config = ureq::Agent::config_builder()
             .timeout_global(Some(self.timeout))
             .http_status_as_error(false)
+            // The token goes to `addr` and nowhere else.
+            .max_redirects(0)
+            .proxy(None)
             .tls_config(tls.build())
             .build();
         Ok(config.into())
@@ -172,7 +193,7 @@ impl VaultConfig {
     fn login(&self, agent: &ureq::Agent, role_id: &str, secret_id: &SecretString) -> Result<SecretString, SourceError> {
         const LOGIN: &str = "auth/approle/login";
         let mut body = serde_json::json!({ "role_id": role_id, "secret_id": secret_id.expose_secret() }).to_string();
-        let mut request = agent.post(format!("{}/v1/{LOGIN}", self.addr)).header("Content-Type", "application/json");
+        let mut request = agent.post(format!("{}/v1/{LOGIN}", self.target)).header("Content-Type", "application/json");
         if let Some(namespace) = &self.namespace {
             request = request.header("X-Vault-Namespace", namespace);
         }
@@ -196,7 +217,7 @@ impl VaultConfig {
         else {
             return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
         };
-        let mut request = agent.get(format!("{}/v1/{mount}/data/{rest}", self.addr));
+        let mut request = agent.get(format!("{}/v1/{mount}/data/{rest}", self.target));
         if let Some(token) = token {
             request = request.header("X-Vault-Token", token.expose_secret());
         }
@@ -208,16 +229,7 @@ impl VaultConfig {
         let Some(Value::Object(data)) = json.pointer_mut("/data/data").map(Value::take) else {
             return Err(self.error(path, "is not a KV version 2 secret"));
         };
-        let pairs = data
-            .into_iter()
-            .map(|(key, value)| {
-                let text = match value {
-                    Value::String(text) => text,
-                    other => other.to_string(),
-                };
-                (key, SecretString::from(text))
-            })
-            .collect();
+        let pairs = data.into_iter().map(|(key, value)| (key, kv_value(value))).collect();
         Ok((pairs, version))
     }
 
@@ -229,7 +241,8 @@ impl VaultConfig {
     ) -> Result<Value, SourceError> {
         let mut response = response.map_err(|error| self.error(path, transport_reason(&error, self.timeout)))?;
         let status = response.status().as_u16();
-        let mut body = response.body_mut().read_to_string().unwrap_or_default();
+        // A body too large, or not text, reads as empty: it is then "not JSON", never quoted.
+        let mut body = response.body_mut().with_config().limit(MAX_ANSWER).read_to_string().unwrap_or_default();
         let parsed = serde_json::from_str::<Value>(&body);
         body.zeroize();
         match status {
@@ -240,30 +253,73 @@ impl VaultConfig {
             400 if path == "auth/approle/login" => {
                 Err(self.error(path, "login refused (400): wrong role_id or secret_id"))
             }
+            300..=399 => Err(self.error(
+                path,
+                format!(
+                    "redirected (HTTP {status}), not followed: the token is sent to this address only; \
+                     set VAULT_ADDR to the server that answers"
+                ),
+            )),
             status => Err(self.error(path, format!("answered HTTP {status}"))),
         }
     }
 }
 
+/// A KV value as a variable's text: `null` is absent, numbers and booleans are their JSON text,
+/// objects and arrays are not text (said without any of their content).
+fn kv_value(value: Value) -> Option<KvValue> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(KvValue::Text(SecretString::from(text))),
+        Value::Bool(_) | Value::Number(_) => Some(KvValue::Text(SecretString::from(value.to_string()))),
+        Value::Array(_) => Some(KvValue::NotText("a JSON array")),
+        Value::Object(_) => Some(KvValue::NotText("a JSON object")),
+    }
+}
+
+/// What went wrong, in the library's words: an HTTP client's message may quote what the server
+/// sent (a header, a redirect target), so none is passed on.
 fn transport_reason(error: &ureq::Error, timeout: Duration) -> String {
     match error {
         ureq::Error::Timeout(_) => format!("no answer within {timeout:?}"),
         ureq::Error::HostNotFound => "unreachable: host not found".to_owned(),
         ureq::Error::ConnectionFailed => "unreachable: connection failed".to_owned(),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => "is not a usable http:// or https:// address".to_owned(),
         // rustls reports handshake and certificate failures as invalid data.
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => format!("TLS failed: {io}"),
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => TLS_FAILED.to_owned(),
         ureq::Error::Io(io) => format!("unreachable: {}", io.kind()),
-        ureq::Error::Tls(reason) => format!("TLS failed: {reason}"),
-        ureq::Error::Rustls(error) => format!("TLS failed: {error}"),
-        other => format!("request failed: {other}"),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
+            TLS_FAILED.to_owned()
+        }
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) | ureq::Error::BodyExceedsLimit(_) => {
+            "answered with something that is not an HTTP answer of a Vault server".to_owned()
+        }
+        _ => "the request failed".to_owned(),
     }
+}
+
+const TLS_FAILED: &str = "TLS failed: the server's certificate was not accepted or the handshake failed (VAULT_CACERT names the CA to trust)";
+
+/// `addr` without userinfo: everything between `://` and the last `@` is dropped, as a
+/// password holding a `/` would otherwise end the authority early.
+fn without_userinfo(addr: &str) -> String {
+    match (addr.find("://"), addr.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}{}", &addr[..scheme_end + 3], &addr[at + 1..]),
+        _ => addr.to_owned(),
+    }
+}
+
+/// A value of a KV secret, as kept for lookups.
+enum KvValue {
+    Text(SecretString),
+    NotText(&'static str),
 }
 
 /// The values of one or more KV v2 secrets, read once; lookups are answered from memory.
 pub struct VaultSource {
     addr: String,
     paths: Vec<String>,
-    values: HashMap<String, (SecretString, Origin)>,
+    values: HashMap<String, (KvValue, Origin)>,
 }
 
 impl std::fmt::Debug for VaultSource {
@@ -274,10 +330,17 @@ impl std::fmt::Debug for VaultSource {
 
 impl Source for VaultSource {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        Ok(self
-            .values
-            .get(name)
-            .map(|(value, origin)| Found::new(SecretString::from(value.expose_secret()), origin.clone())))
+        match self.values.get(name) {
+            None => Ok(None),
+            Some((KvValue::Text(value), origin)) => {
+                Ok(Some(Found::new(SecretString::from(value.expose_secret()), origin.clone())))
+            }
+            Some((KvValue::NotText(what), origin)) => Err(SourceError::NotText {
+                name: name.to_owned(),
+                origin: origin.clone(),
+                reason: format!("the key holds {what}; a variable's value is a string, a number or a boolean"),
+            }),
+        }
     }
 
     fn describe(&self) -> Vec<String> {
