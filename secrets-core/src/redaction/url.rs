@@ -1,4 +1,4 @@
-//! `SecretUrl`: a connection URL whose password never shows, and whose other parts may.
+//! `SecretUrl`: a connection URL whose credentials never show, and whose safe parts may.
 
 use std::fmt::{self, Write as _};
 
@@ -7,28 +7,68 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::value::{ParseError, SecretValue};
 
+/// Schemes whose path names a database (or a Redis database number, an AMQP virtual host):
+/// that name is shown, a path of any other scheme is not.
+const DATABASE_SCHEMES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mongodb",
+    "mongodb+srv",
+    "redis",
+    "rediss",
+    "sqlserver",
+    "mssql",
+    "cockroachdb",
+    "clickhouse",
+    "amqp",
+    "amqps",
+];
+
 /// A URL secret such as `DATABASE_URL`, loaded like a `SecretString`.
 ///
-/// Its `Debug` shows scheme, user, host, port and path, with the password masked; the whole URL
-/// is read with [`ExposeSecret::expose_secret`].
+/// Its `Debug` shows what is safe to show: the scheme, host and port, and the database name of
+/// a database URL. Everything else (user, password, other paths, query, fragment) is masked: a
+/// token can be the user (`https://ghp_…@github.com`, Sentry DSNs) or the path (Slack webhooks,
+/// Telegram bot URLs). A URL that cannot be split safely (no `//` authority as in
+/// `jdbc:postgresql://…`, a password with an unencoded `/`, `\` or `@` that would end the
+/// authority early) shows only its scheme. The whole URL is read with
+/// [`ExposeSecret::expose_secret`]; a [`Redactor`](crate::Redactor) masks the URL, its password
+/// and the URL as the `url` crate writes it back (`p@ss` as `p%40ss`).
 ///
 /// ```
 /// use secrets_core::{ExposeSecret, SecretUrl, SecretValue, SecretString};
 ///
 /// let url = SecretUrl::from_secret(SecretString::from("postgres://app:s3cret@db:5432/app")).unwrap();
-/// assert_eq!(format!("{url:?}"), "SecretUrl(postgres://app:[REDACTED]@db:5432/app)");
-/// assert_eq!(url.masked(false), "postgres://[REDACTED]:[REDACTED]@db:5432/app");
-/// assert_eq!((url.host(), url.port()), (Some("db"), Some(5432)));
+/// assert_eq!(format!("{url:?}"), "SecretUrl(postgres://[REDACTED]@db:5432/app)");
+/// assert_eq!(url.masked(true), "postgres://app:[REDACTED]@db:5432/app");
+/// assert_eq!((url.host(), url.port(), url.database()), (Some("db"), Some(5432), Some("app")));
 /// assert_eq!(url.expose_secret(), "postgres://app:s3cret@db:5432/app");
+///
+/// let hook = SecretUrl::from_secret(SecretString::from("https://hooks.slack.com/services/T0/B0/XyZ")).unwrap();
+/// assert_eq!(format!("{hook:?}"), "SecretUrl(https://hooks.slack.com:443/[REDACTED])");
 /// ```
 pub struct SecretUrl {
     raw: SecretString,
+    /// Other texts that reveal the secret: the URL as written back, the password, a user token.
+    parts: Vec<SecretString>,
     scheme: String,
-    username: String,
-    has_password: bool,
+    /// `None` when the URL cannot be split safely: only the scheme is shown.
+    shown: Option<Shown>,
+}
+
+/// The parts of a safely split URL that may be shown, and which others exist.
+struct Shown {
+    /// The user, when it is shown on request: there is a password, and it looks like a name.
+    user: Option<String>,
+    has_userinfo: bool,
     host: Option<String>,
     port: Option<u16>,
-    path: String,
+    database: Option<String>,
+    has_other_path: bool,
+    has_query: bool,
+    has_fragment: bool,
 }
 
 impl SecretUrl {
@@ -37,39 +77,55 @@ impl SecretUrl {
         &self.scheme
     }
 
-    /// The host, if the URL has one.
+    /// The host, if the URL has one and could be split safely.
     pub fn host(&self) -> Option<&str> {
-        self.host.as_deref()
+        self.shown.as_ref()?.host.as_deref()
     }
 
     /// The port, written or the scheme's default.
     pub fn port(&self) -> Option<u16> {
-        self.port
+        self.shown.as_ref()?.port
     }
 
-    /// The path (`/app`).
-    pub fn path(&self) -> &str {
-        &self.path
+    /// The database name of a database URL (`postgres://…/app` gives `app`).
+    pub fn database(&self) -> Option<&str> {
+        self.shown.as_ref()?.database.as_deref()
     }
 
-    /// The URL with its password masked, and its user too unless `show_user`.
+    /// The URL with everything but scheme, host, port and database name masked; with
+    /// `show_user`, the user too, when there is a password beside it (a user alone may be a token).
     pub fn masked(&self, show_user: bool) -> String {
+        let Some(shown) = &self.shown else {
+            return format!("{}:{}", self.scheme, crate::MASK);
+        };
         let mut text = format!("{}://", self.scheme);
-        if !self.username.is_empty() || self.has_password {
-            text.push_str(if show_user { &self.username } else { crate::MASK });
-            if self.has_password {
-                text.push(':');
-                text.push_str(crate::MASK);
+        if shown.has_userinfo {
+            match shown.user.as_deref().filter(|_| show_user) {
+                Some(user) => {
+                    let _ = write!(text, "{user}:{}@", crate::MASK);
+                }
+                None => {
+                    let _ = write!(text, "{}@", crate::MASK);
+                }
             }
-            text.push('@');
         }
-        if let Some(host) = &self.host {
+        if let Some(host) = &shown.host {
             text.push_str(host);
         }
-        if let Some(port) = self.port {
+        if let Some(port) = shown.port {
             let _ = write!(text, ":{port}");
         }
-        text.push_str(&self.path);
+        if let Some(database) = &shown.database {
+            let _ = write!(text, "/{database}");
+        } else if shown.has_other_path {
+            let _ = write!(text, "/{}", crate::MASK);
+        }
+        if shown.has_query {
+            let _ = write!(text, "?{}", crate::MASK);
+        }
+        if shown.has_fragment {
+            let _ = write!(text, "#{}", crate::MASK);
+        }
         text
     }
 }
@@ -81,23 +137,118 @@ impl SecretValue for SecretUrl {
         // `url`'s messages name the problem, never the input.
         let url =
             url::Url::parse(raw.expose_secret()).map_err(|error| ParseError::new(format!("not a URL: {error}")))?;
-        let parsed = Self {
-            scheme: url.scheme().to_owned(),
-            username: url.username().to_owned(),
-            has_password: url.password().is_some(),
-            host: url.host_str().map(str::to_owned),
-            port: url.port_or_known_default(),
-            path: url.path().to_owned(),
-            raw,
-        };
-        let mut serialized: String = url.into();
-        serialized.zeroize();
-        Ok(parsed)
+        let scheme = url.scheme().to_owned();
+        let shown = split_safely(raw.expose_secret(), &url).then(|| shown_parts(&url));
+        let parts = secret_parts(&url);
+        let mut written_back: String = url.into();
+        written_back.zeroize();
+        Ok(Self { raw, parts, scheme, shown })
     }
 
     fn secret_text(&self) -> Option<&str> {
         Some(self.raw.expose_secret())
     }
+
+    fn secret_parts(&self) -> Vec<&str> {
+        self.parts.iter().map(ExposeSecret::expose_secret).collect()
+    }
+}
+
+/// Whether the authority `url` parsed is the one a reader of `raw` sees: a `//` authority, no
+/// `\`, no `@` after it, and the same host.
+fn split_safely(raw: &str, url: &url::Url) -> bool {
+    let Some(rest) = raw.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
+        return false;
+    };
+    if url.cannot_be_a_base() || rest.contains('\\') {
+        return false;
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, after) = rest.split_at(end);
+    if after.contains('@') {
+        return false;
+    }
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = match host_port.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !host.ends_with(':') => host,
+        _ => host_port,
+    };
+    let parsed = url.host_str().unwrap_or("");
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .eq_ignore_ascii_case(parsed.trim_start_matches('[').trim_end_matches(']'))
+}
+
+fn shown_parts(url: &url::Url) -> Shown {
+    let has_password = url.password().is_some();
+    let name_like = |text: &str| {
+        !text.is_empty()
+            && text.len() <= 64
+            && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$'))
+    };
+    let path = url.path();
+    let database = DATABASE_SCHEMES
+        .contains(&url.scheme())
+        .then(|| path.strip_prefix('/').unwrap_or(path))
+        .filter(|name| name_like(name))
+        .map(str::to_owned);
+    Shown {
+        user: Some(url.username()).filter(|user| has_password && name_like(user)).map(str::to_owned),
+        has_userinfo: has_password || !url.username().is_empty(),
+        host: url.host_str().map(str::to_owned),
+        port: url.port_or_known_default(),
+        has_other_path: database.is_none() && !path.is_empty() && path != "/",
+        database,
+        has_query: url.query().is_some(),
+        has_fragment: url.fragment().is_some(),
+    }
+}
+
+/// The texts besides the raw URL that reveal it: the URL as `url` writes it, the password and
+/// a user without password (a token) as written and decoded, and the path and query of a URL
+/// that is not a database's (a webhook's token).
+fn secret_parts(url: &url::Url) -> Vec<SecretString> {
+    let mut parts = vec![url.as_str()];
+    let decoded = |text: &str| percent_decode(text);
+    let mut owned = Vec::new();
+    if let Some(password) = url.password().filter(|password| !password.is_empty()) {
+        parts.push(password);
+        owned.push(decoded(password));
+    } else if url.username().len() >= 6 {
+        parts.push(url.username());
+        owned.push(decoded(url.username()));
+    }
+    if !DATABASE_SCHEMES.contains(&url.scheme()) {
+        parts.extend([url.path()].into_iter().chain(url.query()).filter(|part| part.len() >= 8));
+    }
+    let mut secrets: Vec<SecretString> = parts.into_iter().map(SecretString::from).collect();
+    secrets.extend(owned.into_iter().map(SecretString::from));
+    secrets
+}
+
+/// `%XX` sequences decoded, as text (invalid UTF-8 replaced).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match (bytes[at], bytes.get(at + 1).copied().and_then(hex), bytes.get(at + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                // Two hex digits make one byte.
+                #[allow(clippy::cast_possible_truncation)]
+                out.push((high * 16 + low) as u8);
+                at += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(&out).into_owned();
+    out.zeroize();
+    text
 }
 
 impl ExposeSecret<str> for SecretUrl {
@@ -108,6 +259,58 @@ impl ExposeSecret<str> for SecretUrl {
 
 impl fmt::Debug for SecretUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SecretUrl({})", self.masked(true))
+        write!(f, "SecretUrl({})", self.masked(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn debug(raw: &str) -> String {
+        format!("{:?}", SecretUrl::from_secret(SecretString::from(raw)).unwrap())
+    }
+
+    #[test]
+    fn only_safe_parts_show() {
+        let cases = [
+            ("postgres://app:pw-1@db:5432/app", "SecretUrl(postgres://[REDACTED]@db:5432/app)"),
+            ("jdbc:postgresql://app:PW@db/app", "SecretUrl(jdbc:[REDACTED])"),
+            ("postgres://app:1234/ss@db/app", "SecretUrl(postgres:[REDACTED])"),
+            ("postgres://app:pa\\ss@db/app", "SecretUrl(postgres:[REDACTED])"),
+            ("postgres://app:p@ss@db/app", "SecretUrl(postgres://[REDACTED]@db/app)"),
+            (
+                "https://ghp_0123456789abcdef@github.com/org/repo",
+                "SecretUrl(https://[REDACTED]@github.com:443/[REDACTED])",
+            ),
+            (
+                "https://pubkey0123@o1.ingest.sentry.io/42",
+                "SecretUrl(https://[REDACTED]@o1.ingest.sentry.io:443/[REDACTED])",
+            ),
+            (
+                "https://api.telegram.org/bot123:AAE-token/sendMessage",
+                "SecretUrl(https://api.telegram.org:443/[REDACTED])",
+            ),
+            ("redis://:pw-2@cache:6379/0", "SecretUrl(redis://[REDACTED]@cache:6379/0)"),
+            ("https://example.com/?token=abc#frag", "SecretUrl(https://example.com:443?[REDACTED]#[REDACTED])"),
+            ("mailto:someone@example.com", "SecretUrl(mailto:[REDACTED])"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(debug(raw), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn a_url_that_does_not_parse_is_refused_without_its_text() {
+        let error = SecretUrl::from_secret(SecretString::from("postgres://app:pa/ss@db/app")).err().unwrap();
+        assert_eq!(error.reason(), "not a URL: invalid port number");
+    }
+
+    #[test]
+    fn the_password_and_the_written_back_url_are_parts_to_mask() {
+        let url = SecretUrl::from_secret(SecretString::from("postgres://app:p@ss w0rd@db/app")).unwrap();
+        let parts = url.secret_parts();
+        assert!(parts.contains(&"postgres://app:p%40ss%20w0rd@db/app"), "{}", parts.len());
+        assert!(parts.contains(&"p@ss w0rd") && parts.contains(&"p%40ss%20w0rd"));
     }
 }
