@@ -132,3 +132,54 @@ fn usage_errors_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr.contains("unrecognized subcommand 'chekc'"), "{stderr}");
 }
+
+/// Where a failing command's report goes: a full device, or a pipe whose reader is gone.
+#[derive(Clone, Copy, Debug)]
+enum Unwritable {
+    Full,
+    ClosedPipe,
+}
+
+/// A program's exit status when its stdout and stderr cannot be written.
+fn status_when_unwritable(program: &str, args: &[&str], vars: &[(&str, &str)], how: Unwritable) -> Option<i32> {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = Command::new(program);
+    command.args(args).env_clear().envs(vars.iter().copied()).current_dir(dir.path());
+    match how {
+        Unwritable::Full => {
+            let full = || std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+            command.stdout(full()).stderr(full());
+            command.status().unwrap().code()
+        }
+        Unwritable::ClosedPipe => {
+            command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+            let mut child = command.spawn().unwrap();
+            // Nobody will read: writes fail with a broken pipe.
+            drop(child.stdout.take());
+            drop(child.stderr.take());
+            child.wait().unwrap().code()
+        }
+    }
+}
+
+#[test]
+fn a_failing_check_fails_even_when_its_report_cannot_be_written() {
+    let service = env!("CARGO_BIN_EXE_service");
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join(".env.example");
+    std::fs::write(&stale, "STALE=1\n").unwrap();
+    let stale = stale.to_str().unwrap();
+    for how in [Unwritable::Full, Unwritable::ClosedPipe] {
+        // A deploy gate: a broken contract must not open it.
+        assert_eq!(status_when_unwritable(service, &["secrets", "check"], &[], how), Some(78), "{how:?}");
+        assert_eq!(status_when_unwritable(service, &["secrets", "check", "--strict"], &[], how), Some(78), "{how:?}");
+        let check = ["secrets", "env-example", "--check", stale];
+        assert_eq!(status_when_unwritable(service, &check, &[], how), Some(1), "{how:?}");
+        // The fail-fast start of a program: 78, which systemd's RestartPreventExitStatus sees, not a panic's 101.
+        assert_eq!(status_when_unwritable(env!("CARGO_BIN_EXE_ops_script"), &[], &[], how), Some(78), "{how:?}");
+        assert_eq!(status_when_unwritable(service, &[], &[], how), Some(78), "{how:?}");
+        // And a check that holds still passes.
+        let required = [("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)];
+        assert_eq!(status_when_unwritable(service, &["secrets", "check"], &required, how), Some(0), "{how:?}");
+    }
+}

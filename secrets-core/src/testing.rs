@@ -6,17 +6,26 @@ use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::{Kind, MapSource, Policy, SecretContract, Source, Sources};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::{Kind, MapSource, Policy, Redactor, SecretContract, Source, Sources};
 
 /// Fills every secret of `C` with a distinct canary, drives every failure path a contract can
 /// hit, and panics naming the output surface and the field if a canary, or any 6-character
 /// piece of one, shows up.
 ///
 /// The paths: everything set; each secret missing, empty, and invalid (a NUL byte) in turn;
-/// conflicting sources (a map and a `.env` holding different canaries); a `.env` that does not
-/// parse; under `Policy::startup()`, `Policy::strict()` and `.hard_fail(false)`. The surfaces:
-/// `Debug` of the contract, `Display` and `Debug` of every error and its `source()` chain, the
-/// status report as text, JSON and `Debug`, and every `tracing` event.
+/// each setting holding a secret's value (as `.env` expansion does); conflicting sources (a map
+/// and a `.env` holding different canaries); a `.env` that does not parse; under
+/// `Policy::startup()`, `Policy::strict()` and `.hard_fail(false)`. The surfaces: `Debug` of the
+/// contract, `Display` and `Debug` of every error and its `source()` chain, the status report as
+/// text, JSON and `Debug`, every `tracing` event, and the contract's
+/// [`redactor`](SecretContract::redactor), which must mask every secret in every form it
+/// promises ([`assert_redacts`]).
+///
+/// A secret whose type does not parse any text (`SecretBox<u64>`) cannot hold a canary: give it
+/// a valid value with [`assert_no_leaks_with`].
 ///
 /// ```
 /// use secrets_core::{SecretContract, SecretString};
@@ -36,20 +45,54 @@ use crate::{Kind, MapSource, Policy, SecretContract, Source, Sources};
 ///
 /// When a canary leaks, naming where and whose.
 pub fn assert_no_leaks<C: SecretContract>() {
+    assert_no_leaks_with::<C>(&[]);
+}
+
+/// [`assert_no_leaks`], with the values to use instead of canaries for some secrets: a secret
+/// of a parsed type needs a value that parses (`("ADMIN_PIN", "48151623")`). Each value must be
+/// distinctive (at least 8 characters, found nowhere else) for the check to mean something.
+///
+/// ```
+/// use secrets_core::{SecretBox, SecretContract, SecretString};
+///
+/// #[derive(SecretContract)]
+/// struct Vaulted {
+///     #[secret(required)]
+///     api_token: SecretString,
+///     #[secret(required)]
+///     admin_pin: SecretBox<u64>,
+/// }
+///
+/// secrets_core::testing::assert_no_leaks_with::<Vaulted>(&[("ADMIN_PIN", "48151623")]);
+/// ```
+///
+/// # Panics
+///
+/// When a value leaks, naming where and whose.
+pub fn assert_no_leaks_with<C: SecretContract>(values: &[(&str, &str)]) {
     let spec = C::spec();
     let secrets: Vec<(&'static str, String)> = spec
         .vars()
         .iter()
         .filter(|var| var.kind() == Kind::Secret)
         .enumerate()
-        .map(|(index, var)| (var.name(), canary(index)))
+        .map(|(index, var)| {
+            let given = values.iter().find(|(name, _)| *name == var.name()).map(|(_, value)| (*value).to_owned());
+            (var.name(), given.unwrap_or_else(|| canary(index)))
+        })
         .collect();
+    let settings: Vec<&'static str> =
+        spec.vars().iter().filter(|var| var.kind() == Kind::Config).map(crate::VarSpec::name).collect();
     let full = || -> MapSource { secrets.iter().map(|(name, value)| (*name, value.as_str())).collect() };
     let mut outputs = Vec::new();
     let events = capture_tracing(|| {
         outputs.push(("the status report".to_owned(), report_surfaces::<C>(&full())));
         if let Ok(contract) = C::load_from(&full()) {
             outputs.push(("Debug of the contract".to_owned(), format!("{contract:?} {contract:#?}")));
+            let redactor = contract.redactor();
+            for (name, value) in &secrets {
+                assert_redacts(&format!("{name} by the redactor of {}", spec.name()), &redactor, value);
+            }
         }
         for (name, _) in &secrets {
             let mut missing = full();
@@ -62,6 +105,11 @@ pub fn assert_no_leaks<C: SecretContract>() {
                 outputs.push((format!("{name} {case}"), every_policy::<C>(&source)));
             }
         }
+        for (setting, (secret, value)) in settings.iter().zip(secrets.iter().cycle()) {
+            let mut holding = full();
+            holding.insert(*setting, format!("x {value} y"));
+            outputs.push((format!("{setting} holding {secret}"), every_policy::<C>(&holding)));
+        }
         if let Some(conflict) = conflicting::<C>(&secrets) {
             outputs.push(("conflicting sources".to_owned(), conflict));
         }
@@ -71,6 +119,35 @@ pub fn assert_no_leaks<C: SecretContract>() {
         for (name, value) in &secrets {
             assert_clean(&format!("{name}'s value in {surface} of {}", spec.name()), text, value);
         }
+    }
+}
+
+/// Panics, naming `what`, unless `redactor` masks `value` in every form it promises: as it is,
+/// trimmed, percent- and form-encoded, JSON- and Rust-escaped, and base64-encoded inside a
+/// longer text at any alignment.
+///
+/// ```
+/// use secrets_core::Redactor;
+///
+/// let redactor = Redactor::new(["p@ss w0rd/with+signs"]);
+/// secrets_core::testing::assert_redacts("the password", &redactor, "p@ss w0rd/with+signs");
+/// ```
+///
+/// # Panics
+///
+/// When a form of `value` is left in the redacted text.
+pub fn assert_redacts(what: &str, redactor: &Redactor, value: &str) {
+    for form in crate::redaction::encodings(value) {
+        let form = String::from_utf8_lossy(&form).into_owned();
+        let text = format!("before {form} after");
+        let masked = redactor.redact(&text);
+        assert!(!masked.contains(&form), "{what}: the form {form:?} is not masked in {masked:?}");
+        assert_clean(what, &masked, value);
+    }
+    for prefix in ["", "a", "ab"] {
+        let encoded = STANDARD.encode(format!("{prefix}{value} and more"));
+        let masked = redactor.redact(&encoded);
+        assert!(masked.contains(crate::MASK), "{what}: base64 at offset {} is not masked", prefix.len());
     }
 }
 
