@@ -67,21 +67,28 @@
 //!   values. Loading never modifies the process environment. [`Sources`] builds other chains,
 //!   with secret directories ([`SecretDir`]) and Vault or OpenBao (`VaultConfig`, feature
 //!   `vault`); [`MapSource`] serves tests.
-//! - **Files**: one trailing newline is removed; files over 1 MiB, directories and unreadable
-//!   files are errors naming the path; a file readable by group or others is a warning (an
-//!   error under [`Policy::strict`]); [`Policy::forbid_plain_env`] accepts secrets only from
-//!   files, credentials and stores.
-//! - **Redaction**: [`SecretContract::redactor`] masks loaded values and their encodings in any
-//!   text, [`RedactingWriter`] in a stream; feature `tracing` adds a `MakeWriter` for logs and
-//!   feature `testing` adds `testing::assert_no_leaks` for your own test suite.
+//! - **Files**: only regular files are read, each bounded (1 MiB by default): a FIFO, a
+//!   device, a socket, a directory, a broken link or an oversized file is an error naming the
+//!   path, never a wait. One trailing newline is removed; a file readable by group or others is
+//!   a warning (an error under [`Policy::strict`]); [`Policy::forbid_plain_env`] accepts secrets
+//!   only from files, credentials and stores. A `.env` anyone else could have written (writable
+//!   by others, owned by another user than the process's or root, in a directory others may
+//!   write to without the sticky bit) is refused.
+//! - **Vault**: the token goes only to the configured address: no redirect is followed, no
+//!   proxy from the environment is used, and no text the server sent reaches an error.
+//! - **Redaction**: [`SecretContract::redactor`] masks every loaded secret, whatever its type,
+//!   in the forms it leaks in (trimmed, percent-, form-, JSON-, Rust- and base64-encoded), in any
+//!   text, and [`RedactingWriter`] in a stream; feature `tracing` adds a `MakeWriter` for logs
+//!   and feature `testing` adds `testing::assert_no_leaks` for your own test suite.
 //! - **Errors**: a [`ContractError`] lists every problem at once, one per line, naming the
 //!   variable (prefix included), its category, its state and description, then where values
 //!   were looked for. A `.env` that does not parse is named with its line, never its text.
 //! - **Fail-fast**: [`SecretContract::load_or_exit`] prints `FATAL: ` and the error to stderr
-//!   and exits with [`EX_CONFIG`] (78).
+//!   and exits with [`EX_CONFIG`] (78), also when stderr cannot be written.
 //! - **What is never shown**: no secret value, nor a piece of one, appears in `Debug` of a
-//!   contract (secrets print `[REDACTED]`), in errors, in the [`StatusReport`] text or JSON,
-//!   or in `tracing` events. A parser's error message about a secret is scrubbed of the input.
+//!   contract (secrets print `[REDACTED]`, and a setting holding a loaded secret shows it
+//!   masked), in errors, in the [`StatusReport`] text or JSON, or in `tracing` events. A
+//!   parser's error message about a secret is dropped, as it may echo the input in any form.
 //!   Values live in [`SecretString`] or [`SecretBox`], zeroized on drop; read one with
 //!   [`ExposeSecret::expose_secret`], on purpose and greppably.
 
