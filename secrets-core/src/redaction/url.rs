@@ -59,6 +59,7 @@ pub struct SecretUrl {
 }
 
 /// The parts of a safely split URL that may be shown, and which others exist.
+#[allow(clippy::struct_excessive_bools)] // which masked parts exist, each independent of the others
 struct Shown {
     /// The user, when it is shown on request: there is a password, and it looks like a name.
     user: Option<String>,

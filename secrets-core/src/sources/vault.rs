@@ -33,9 +33,9 @@ const MAX_ANSWER: u64 = 1024 * 1024;
 /// library's words, never with text the server sent. The address is shown without userinfo.
 #[derive(Clone)]
 pub struct VaultConfig {
-    /// As configured, for requests.
-    target: String,
-    /// Without userinfo, for errors and reports.
+    /// The address requests go to: parsed, without userinfo; `None` when it is not a URL.
+    target: Option<String>,
+    /// The same address, for errors and reports.
     addr: String,
     auth: Auth,
     namespace: Option<String>,
@@ -71,9 +71,9 @@ impl std::fmt::Debug for VaultConfig {
 impl VaultConfig {
     /// A server at `addr` (`https://vault.internal:8200`), no credentials yet.
     pub fn new(addr: impl Into<String>) -> Self {
-        let target = addr.into().trim_end_matches('/').to_owned();
+        let target = request_address(&addr.into());
         Self {
-            addr: without_userinfo(&target),
+            addr: target.clone().unwrap_or_else(|| NOT_A_URL.to_owned()),
             target,
             auth: Auth::None,
             namespace: None,
@@ -94,7 +94,8 @@ impl VaultConfig {
         Some(config)
     }
 
-    /// The server address, without userinfo (`http://ops:pw@vault:8200` shows as `http://vault:8200`).
+    /// The server address, as requests go to it: without userinfo (`http://ops:pw@vault:8200` is
+    /// `http://vault:8200`); an address that is not a URL is never shown.
     pub fn addr(&self) -> &str {
         &self.addr
     }
@@ -137,15 +138,18 @@ impl VaultConfig {
     /// Logs in if needed and reads every KV v2 `paths` entry (`secret/app`: mount `secret`,
     /// path `app`), one request each; the secret's keys are variable names (envconsul's rule).
     pub fn read(&self, paths: &[&str]) -> Result<VaultSource, SourceError> {
+        let Some(target) = &self.target else {
+            return Err(self.error("-", "VAULT_ADDR is not a URL such as https://vault.internal:8200"));
+        };
         let agent = self.agent()?;
         let token = match &self.auth {
             Auth::None => None,
             Auth::Token(token) => Some(token.clone()),
-            Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, role_id, secret_id)?),
+            Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, target, role_id, secret_id)?),
         };
         let mut values = HashMap::new();
         for path in paths {
-            let (data, version) = self.read_path(&agent, token.as_ref(), path)?;
+            let (data, version) = self.read_path(&agent, target, token.as_ref(), path)?;
             for (key, value) in data {
                 let Some(value) = value else { continue };
                 let origin = Origin::Vault { path: (*path).into(), key: key.as_str().into(), version };
@@ -190,10 +194,16 @@ impl VaultConfig {
         Ok(config.into())
     }
 
-    fn login(&self, agent: &ureq::Agent, role_id: &str, secret_id: &SecretString) -> Result<SecretString, SourceError> {
+    fn login(
+        &self,
+        agent: &ureq::Agent,
+        target: &str,
+        role_id: &str,
+        secret_id: &SecretString,
+    ) -> Result<SecretString, SourceError> {
         const LOGIN: &str = "auth/approle/login";
         let mut body = serde_json::json!({ "role_id": role_id, "secret_id": secret_id.expose_secret() }).to_string();
-        let mut request = agent.post(format!("{}/v1/{LOGIN}", self.target)).header("Content-Type", "application/json");
+        let mut request = agent.post(format!("{target}/v1/{LOGIN}")).header("Content-Type", "application/json");
         if let Some(namespace) = &self.namespace {
             request = request.header("X-Vault-Namespace", namespace);
         }
@@ -201,6 +211,7 @@ impl VaultConfig {
         body.zeroize();
         let mut json = self.json(LOGIN, response)?;
         let token = json.pointer_mut("/auth/client_token").map(Value::take);
+        wipe(&mut json);
         match token {
             Some(Value::String(token)) => Ok(SecretString::from(token)),
             _ => Err(self.error(LOGIN, "the login answer holds no client token")),
@@ -210,6 +221,7 @@ impl VaultConfig {
     fn read_path(
         &self,
         agent: &ureq::Agent,
+        target: &str,
         token: Option<&SecretString>,
         path: &str,
     ) -> Result<KvSecret, SourceError> {
@@ -217,7 +229,7 @@ impl VaultConfig {
         else {
             return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
         };
-        let mut request = agent.get(format!("{}/v1/{mount}/data/{rest}", self.target));
+        let mut request = agent.get(format!("{target}/v1/{mount}/data/{rest}"));
         if let Some(token) = token {
             request = request.header("X-Vault-Token", token.expose_secret());
         }
@@ -226,7 +238,10 @@ impl VaultConfig {
         }
         let mut json = self.json(path, request.call())?;
         let version = json.pointer("/data/metadata/version").and_then(Value::as_u64);
-        let Some(Value::Object(data)) = json.pointer_mut("/data/data").map(Value::take) else {
+        let data = json.pointer_mut("/data/data").map(Value::take);
+        wipe(&mut json);
+        let Some(Value::Object(data)) = data else {
+            wipe(&mut data.unwrap_or(Value::Null));
             return Err(self.error(path, "is not a KV version 2 secret"));
         };
         let pairs = data.into_iter().map(|(key, value)| (key, kv_value(value))).collect();
@@ -241,27 +256,49 @@ impl VaultConfig {
     ) -> Result<Value, SourceError> {
         let mut response = response.map_err(|error| self.error(path, transport_reason(&error, self.timeout)))?;
         let status = response.status().as_u16();
-        // A body too large, or not text, reads as empty: it is then "not JSON", never quoted.
-        let mut body = response.body_mut().with_config().limit(MAX_ANSWER).read_to_string().unwrap_or_default();
-        let parsed = serde_json::from_str::<Value>(&body);
-        body.zeroize();
-        match status {
-            200 => parsed.map_err(|_| self.error(path, "answered with something that is not JSON")),
-            403 => Err(self.error(path, "permission denied (403): the token cannot read this path, or has expired")),
-            404 => Err(self.error(path, "not found (404): no secret at this path, or the mount is not KV version 2")),
-            503 => Err(self.error(path, "unavailable (503): the server is sealed or in standby")),
-            400 if path == "auth/approle/login" => {
-                Err(self.error(path, "login refused (400): wrong role_id or secret_id"))
+        // Only a 200's body is read: any other answer is judged by its status alone.
+        let reason = match status {
+            200 => {
+                let mut body = response
+                    .body_mut()
+                    .with_config()
+                    .limit(MAX_ANSWER)
+                    .read_to_string()
+                    .map_err(|error| self.error(path, body_reason(&error, self.timeout)))?;
+                let parsed = serde_json::from_str::<Value>(&body);
+                body.zeroize();
+                return parsed.map_err(|_| self.error(path, "answered with something that is not JSON"));
             }
-            300..=399 => Err(self.error(
-                path,
-                format!(
-                    "redirected (HTTP {status}), not followed: the token is sent to this address only; \
-                     set VAULT_ADDR to the server that answers"
-                ),
-            )),
-            status => Err(self.error(path, format!("answered HTTP {status}"))),
-        }
+            403 => "permission denied (403): the token cannot read this path, or has expired".to_owned(),
+            404 => "not found (404): no secret at this path, or the mount is not KV version 2".to_owned(),
+            503 => "unavailable (503): the server is sealed or in standby".to_owned(),
+            400 if path == "auth/approle/login" => "login refused (400): wrong role_id or secret_id".to_owned(),
+            300..=399 => format!(
+                "redirected (HTTP {status}), not followed: the token is sent to this address only; \
+                 set VAULT_ADDR to the server that answers"
+            ),
+            status => format!("answered HTTP {status}"),
+        };
+        Err(self.error(path, reason))
+    }
+}
+
+/// Why a 200's body could not be read, in the library's words.
+fn body_reason(error: &ureq::Error, timeout: Duration) -> String {
+    match error {
+        ureq::Error::Timeout(_) => format!("no whole answer within {timeout:?}"),
+        ureq::Error::BodyExceedsLimit(_) => format!("answered with more than {MAX_ANSWER} bytes"),
+        _ => "answered with a body that was cut off or is not text".to_owned(),
+    }
+}
+
+/// Zeroizes every string in a JSON value that was not taken out of it.
+fn wipe(value: &mut Value) {
+    match value {
+        Value::String(text) => text.zeroize(),
+        Value::Array(items) => items.iter_mut().for_each(wipe),
+        Value::Object(map) => map.values_mut().for_each(wipe),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
@@ -272,8 +309,11 @@ fn kv_value(value: Value) -> Option<KvValue> {
         Value::Null => None,
         Value::String(text) => Some(KvValue::Text(SecretString::from(text))),
         Value::Bool(_) | Value::Number(_) => Some(KvValue::Text(SecretString::from(value.to_string()))),
-        Value::Array(_) => Some(KvValue::NotText("a JSON array")),
-        Value::Object(_) => Some(KvValue::NotText("a JSON object")),
+        mut other @ (Value::Array(_) | Value::Object(_)) => {
+            let what = if other.is_array() { "a JSON array" } else { "a JSON object" };
+            wipe(&mut other);
+            Some(KvValue::NotText(what))
+        }
     }
 }
 
@@ -284,7 +324,8 @@ fn transport_reason(error: &ureq::Error, timeout: Duration) -> String {
         ureq::Error::Timeout(_) => format!("no answer within {timeout:?}"),
         ureq::Error::HostNotFound => "unreachable: host not found".to_owned(),
         ureq::Error::ConnectionFailed => "unreachable: connection failed".to_owned(),
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) => "is not a usable http:// or https:// address".to_owned(),
+        ureq::Error::BadUri(_) => "is not a usable http:// or https:// address".to_owned(),
+        ureq::Error::Http(_) => "a request header is not valid (a token or namespace with a line break?)".to_owned(),
         // rustls reports handshake and certificate failures as invalid data.
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => TLS_FAILED.to_owned(),
         ureq::Error::Io(io) => format!("unreachable: {}", io.kind()),
@@ -300,13 +341,22 @@ fn transport_reason(error: &ureq::Error, timeout: Duration) -> String {
 
 const TLS_FAILED: &str = "TLS failed: the server's certificate was not accepted or the handshake failed (VAULT_CACERT names the CA to trust)";
 
-/// `addr` without userinfo: everything between `://` and the last `@` is dropped, as a
-/// password holding a `/` would otherwise end the authority early.
-fn without_userinfo(addr: &str) -> String {
-    match (addr.find("://"), addr.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => format!("{}{}", &addr[..scheme_end + 3], &addr[at + 1..]),
-        _ => addr.to_owned(),
+/// What an address that is not a URL is shown as: its text may hold anything.
+const NOT_A_URL: &str = "(VAULT_ADDR, not a URL: not shown)";
+
+/// The address requests go to, from what was configured: parsed as a URL and written back
+/// without userinfo, so what errors show is what is contacted; `None` when it is not an
+/// `http` or `https` URL with a host.
+fn request_address(configured: &str) -> Option<String> {
+    let mut url = url::Url::parse(configured.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
     }
+    url.set_username("").ok()?;
+    url.set_password(None).ok()?;
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// A value of a KV secret, as kept for lookups.
