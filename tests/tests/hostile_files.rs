@@ -145,13 +145,16 @@ fn dotenv_reads_are_capped() {
     assert!(DotenvSource::load_with_max_size(&big, u64::MAX).is_ok(), "the largest cap does not overflow");
 }
 
+/// Makes one broken entry.
+type Make = Box<dyn Fn()>;
+
 #[test]
 fn a_secrets_directory_entry_that_cannot_be_read_never_falls_through_to_a_stale_value() {
     let stale = || MapSource::new().with("DATABASE_URL", "postgres://stale-value");
     let guard = tempfile::tempdir().unwrap();
     let dir = guard.path().to_owned();
     let entry = dir.join("database_url");
-    let cases: Vec<(&str, Box<dyn Fn()>)> = vec![
+    let cases: Vec<(&str, Make)> = vec![
         (
             "a symlink loop",
             Box::new({

@@ -616,6 +616,9 @@ fn endless_informational_answers_are_an_error() {
 
 // The address as configured may hold userinfo (`VAULT_ADDR=http://user:password@host`).
 
+/// What an address is shown as, for the test server's port.
+type ShownAs = fn(u16) -> Option<String>;
+
 /// Userinfo in the address: never shown by the config, errors, or the report.
 #[test]
 fn userinfo_in_the_address_never_shows() {
@@ -625,7 +628,7 @@ fn userinfo_in_the_address_never_shows() {
     for (case, reply) in [("a 404", &not_found), ("a good answer", &good)] {
         // Each address, and what it is shown as (for the server's port): the address requests
         // go to, or none.
-        let cases: [(String, fn(u16) -> Option<String>); 3] = [
+        let cases: [(String, ShownAs); 3] = [
             (format!("ops:{canary}"), |port| Some(format!("http://127.0.0.1:{port}"))),
             // A `/` in the password ends the authority early: `ops:pa` is no host and port, so
             // the address is not a URL at all, is refused before any request, and is not shown.

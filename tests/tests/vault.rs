@@ -3,8 +3,9 @@
 //!
 //! The servers are named by `SECRETS_TEST_VAULT_ADDR` (+ `_TOKEN`, the root token),
 //! `SECRETS_TEST_VAULT_TLS_ADDR` (+ `SECRETS_TEST_VAULT_CACERT`) and
-//! `SECRETS_TEST_VAULT_SEALABLE_ADDR`. Under `CI=true` a missing server fails the tests; elsewhere
-//! they say loudly that they were skipped.
+//! `SECRETS_TEST_VAULT_SEALABLE_ADDR`. Without them (set when the tests are built, as `.ci/run`
+//! does) the tests that need a server are ignored, with the reason in `cargo test`'s output; with
+//! them, a server that cannot be reached fails the tests.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -25,25 +26,17 @@ struct AppSecrets {
     sentry_dsn: Option<SecretString>,
 }
 
-/// A server from the environment, or `None` after saying loudly why the test is skipped.
-fn server(addr_var: &str) -> Option<(String, String)> {
-    let addr = std::env::var(addr_var).ok();
-    let token = std::env::var("SECRETS_TEST_VAULT_TOKEN").ok();
+/// The server at `addr_var` and the root token; the tests that call it run only when the
+/// servers were there at build time, so a missing or unreachable one is a failure.
+fn server(addr_var: &str) -> (String, String) {
+    let addr = std::env::var(addr_var).unwrap_or_else(|_| panic!("{addr_var} is not set; .ci/run sets it"));
+    let token = std::env::var("SECRETS_TEST_VAULT_TOKEN").expect("SECRETS_TEST_VAULT_TOKEN is set with the addresses");
     // A TCP connection is enough to know the server is up; the tests check the rest.
-    let reachable = addr.as_deref().is_some_and(|addr| {
-        let host = addr.split("://").nth(1).unwrap_or(addr);
-        host.parse().is_ok_and(|socket| TcpStream::connect_timeout(&socket, Duration::from_secs(3)).is_ok())
-    });
-    match (addr, token, reachable) {
-        (Some(addr), Some(token), true) => Some((addr, token)),
-        _ if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("{addr_var} names no reachable OpenBao server; .ci/run starts one")
-        }
-        _ => {
-            eprintln!("SKIPPED: no OpenBao server at {addr_var}; run the tests through .ci/run to include them");
-            None
-        }
-    }
+    let host = addr.split("://").nth(1).unwrap_or(&addr);
+    let reachable =
+        host.parse().is_ok_and(|socket| TcpStream::connect_timeout(&socket, Duration::from_secs(3)).is_ok());
+    assert!(reachable, "{addr_var} names no reachable OpenBao server; .ci/run starts one");
+    (addr, token)
 }
 
 /// Calls the server's HTTP API with the root token (test setup only).
@@ -88,10 +81,9 @@ fn write_secret(addr: &str, token: &str, path: &str, data: &serde_json::Value) -
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn a_contract_loads_from_a_kv_v2_secret() {
-    let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, token) = server("SECRETS_TEST_VAULT_ADDR");
     write_secret(&addr, &token, "contract", &serde_json::json!({"DATABASE_URL": "postgres://older"}));
     let data = serde_json::json!({"DATABASE_URL": "postgres://vault/app", "REDIS_URL": "redis://vault"});
     let version = write_secret(&addr, &token, "contract", &data);
@@ -109,10 +101,9 @@ fn a_contract_loads_from_a_kv_v2_secret() {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn a_missing_key_is_a_missing_variable() {
-    let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, token) = server("SECRETS_TEST_VAULT_ADDR");
     let _ = write_secret(&addr, &token, "partial", &serde_json::json!({"DATABASE_URL": "postgres://x"}));
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
     let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/partial"])).unwrap_err();
@@ -120,10 +111,9 @@ fn a_missing_key_is_a_missing_variable() {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn a_bad_token_is_a_403_naming_the_address_and_path_never_the_token() {
-    let Some((addr, _)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, _) = server("SECRETS_TEST_VAULT_ADDR");
     let token = "hvs.not-a-real-token-Zq8Kp2";
     let config = VaultConfig::new(&addr).token(SecretString::from(token));
     let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/contract"])).unwrap_err().to_string();
@@ -132,10 +122,9 @@ fn a_bad_token_is_a_403_naming_the_address_and_path_never_the_token() {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn a_policy_restricted_token_reads_only_its_paths() {
-    let Some((addr, root)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, root) = server("SECRETS_TEST_VAULT_ADDR");
     let _ = write_secret(&addr, &root, "allowed", &serde_json::json!({"DATABASE_URL": "a", "REDIS_URL": "b"}));
     let _ = write_secret(&addr, &root, "forbidden", &serde_json::json!({"DATABASE_URL": "c", "REDIS_URL": "d"}));
     let policy = r#"path "secret/data/allowed" { capabilities = ["read"] }"#;
@@ -150,10 +139,9 @@ fn a_policy_restricted_token_reads_only_its_paths() {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn a_namespace_is_sent_and_a_missing_path_is_a_404() {
-    let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, token) = server("SECRETS_TEST_VAULT_ADDR");
     api(&addr, &token, "POST", "sys/namespaces/team", &serde_json::json!({}));
     let kv = serde_json::json!({"type": "kv", "options": {"version": "2"}});
     api_in(&addr, &token, "team", "POST", "sys/mounts/secret", &kv);
@@ -178,10 +166,9 @@ fn a_stopped_server_is_unreachable_within_the_timeout() {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn tls_needs_the_servers_ca() {
-    let Some((addr, token)) = server("SECRETS_TEST_VAULT_TLS_ADDR") else {
-        return;
-    };
+    let (addr, token) = server("SECRETS_TEST_VAULT_TLS_ADDR");
     let cacert = std::env::var("SECRETS_TEST_VAULT_CACERT").unwrap();
     write_secret_tls(&addr, &token, &cacert);
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
@@ -212,10 +199,9 @@ fn write_secret_tls(addr: &str, token: &str, cacert: &str) {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn approle_logs_in_before_reading() {
-    let Some((addr, root)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, root) = server("SECRETS_TEST_VAULT_ADDR");
     api(&addr, &root, "POST", "sys/auth/approle", &serde_json::json!({"type": "approle"}));
     let policy = r#"path "secret/data/approle" { capabilities = ["read"] }"#;
     api(&addr, &root, "PUT", "sys/policies/acl/approle-read", &serde_json::json!({ "policy": policy }));
@@ -247,10 +233,9 @@ fn approle_logs_in_before_reading() {
 }
 
 #[test]
+#[cfg_attr(not(openbao), ignore = "needs the OpenBao servers of .ci/openbao.sh")]
 fn a_sealed_server_says_so() {
-    let Some((addr, token)) = server("SECRETS_TEST_VAULT_SEALABLE_ADDR") else {
-        return;
-    };
+    let (addr, token) = server("SECRETS_TEST_VAULT_SEALABLE_ADDR");
     api(&addr, &token, "PUT", "sys/seal", &serde_json::Value::Null);
     let config = VaultConfig::new(&addr).token(SecretString::from(token.as_str()));
     let error = AppSecrets::load_from(&Sources::new().vault(&config, &["secret/app"])).unwrap_err().to_string();
@@ -356,9 +341,7 @@ fn twenty_secrets_from_one_path_cost_one_request() {
 #[test]
 #[ignore = "a measurement: needs the OpenBao server of .ci/openbao.sh"]
 fn measure_twenty_secrets_from_openbao() {
-    let Some((addr, token)) = server("SECRETS_TEST_VAULT_ADDR") else {
-        return;
-    };
+    let (addr, token) = server("SECRETS_TEST_VAULT_ADDR");
     let data: serde_json::Map<String, serde_json::Value> = (0..20)
         .map(|i| (format!("SECRET_{i:02}"), serde_json::Value::from(format!("value-{i:02}-xxxxxxxxxxxx"))))
         .collect();
