@@ -169,7 +169,7 @@ fn execute<C: SecretContract>(
 fn check_example(path: &Path, expected: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let regenerate = format!("regenerate it with `env-example > {}`", path.display());
     let committed = match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
-        Ok(file) => String::from_utf8(file.bytes().to_vec()).map_err(|error| {
+        Ok(file) => String::from_utf8(file.into_bytes()).map_err(|error| {
             error.into_bytes().zeroize();
             "is not valid UTF-8".to_owned()
         }),

@@ -1,5 +1,6 @@
 //! The loading pipeline: look up each variable as the generated constructor asks, check, parse, judge by policy.
 
+use std::collections::HashSet;
 use std::fmt::Display;
 use std::str::FromStr;
 
@@ -79,7 +80,15 @@ impl<'a> Values<'a> {
             return self.record(index, T::from_secret(raw));
         }
         let text = SecretString::from(raw.expose_secret());
-        let value = self.record(index, T::from_secret(raw))?;
+        // A reason that echoes the value anyway (another case, a piece) is not kept.
+        let parsed = T::from_secret(raw).map_err(|error| {
+            if echoes(error.reason(), text.expose_secret()) {
+                ParseError::new("does not parse (its message is not shown: it holds the value)")
+            } else {
+                error
+            }
+        });
+        let value = self.record(index, parsed)?;
         self.kept.push((index, text));
         Some(value)
     }
@@ -246,6 +255,13 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
     }
 }
 
+/// Whether `reason` holds a piece of 4 or more characters of `value`, in any case.
+fn echoes(reason: &str, value: &str) -> bool {
+    let reason = reason.to_lowercase();
+    let chars: Vec<char> = value.to_lowercase().chars().collect();
+    chars.windows(4.min(chars.len().max(1))).any(|window| reason.contains(&window.iter().collect::<String>()))
+}
+
 /// Whether a value of the process environment is usable and has nothing to note: the common case.
 fn is_plain(var: &VarSpec, text: &str) -> bool {
     refusal(var, text, &Origin::Env).is_none() && !(var.kind() == Kind::Secret && too_short(text))
@@ -263,18 +279,23 @@ fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, 
     if !wants_names && report.entries().iter().all(|entry| entry.state() != &State::Missing) {
         return report;
     }
-    // Names only, read once and only when something is missing or unknown names are checked.
+    // Names only, read once and only when something is missing or unknown names are checked, and
+    // only those that look like variable names: a source's names can come from a server (Vault
+    // keys) or another program, and are shown.
+    let declared: HashSet<&str> = spec.names().iter().copied().collect();
     let held = source.names();
-    let undeclared = || held.iter().map(String::as_str).filter(|name| !spec.names().contains(name));
+    let undeclared: Vec<&str> =
+        held.iter().map(String::as_str).filter(|name| is_variable_name(name) && !declared.contains(name)).collect();
     for entry in report.entries_mut() {
         if entry.state() == &State::Missing {
-            entry.suggest(near_miss(entry.spec().name(), undeclared()).map(str::to_owned));
+            entry.suggest(near_miss(entry.spec().name(), undeclared.iter().copied()).map(str::to_owned));
         }
     }
     if wants_names {
-        let unknown = undeclared()
+        let unknown = undeclared
+            .iter()
             .filter(|name| name.starts_with(spec.prefix()))
-            .map(|name| Unknown {
+            .map(|&name| Unknown {
                 name: name.to_owned(),
                 suggestion: near_miss(name, spec.names().iter().copied()).map(str::to_owned),
                 level: policy.unknown_level(),
@@ -283,6 +304,14 @@ fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, 
         report.set_unknown(unknown);
     }
     report
+}
+
+/// Whether `name` looks like a variable name (`[A-Za-z_][A-Za-z0-9_.]*`, at most 128 bytes),
+/// and so may be shown.
+fn is_variable_name(name: &str) -> bool {
+    name.len() <= 128
+        && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
 /// Builds a contract from `values`, then checks that no setting holds one of its secrets.

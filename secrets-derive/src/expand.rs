@@ -36,6 +36,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let names = contract.fields.iter().map(|field| &field.env_name);
     let prefix = &contract.prefix;
     let loads = contract.fields.iter().enumerate().map(|(index, field)| load(index, field));
+    let all_fields = contract.fields.iter().map(|field| field.ident);
     let required: Vec<&Ident> =
         contract.fields.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
     let fields = contract.fields.iter().map(|field| field.ident);
@@ -93,7 +94,9 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             fn __from_values(
                 __values: &mut ::secrets_core::__private::Values<'_>,
             ) -> ::core::option::Option<Self> {
-                #(#loads)*
+                // One `let` for every field, in declaration order: a `let` per field would nest
+                // one debuginfo scope per field, and LLVM recurses once per scope.
+                let (#(#all_fields,)*) = (#(#loads,)*);
                 // One match over every non-`Option` field: a chain of `?` would make each early
                 // return drop a different set of values, and code size grow with the square of N.
                 match (#(#required,)*) {
@@ -176,9 +179,8 @@ fn option_str(value: Option<String>) -> TokenStream {
     }
 }
 
-/// The statement that parses one field from the loaded values.
+/// The expression that parses one field from the loaded values.
 fn load(index: usize, field: &Field<'_>) -> TokenStream {
-    let ident = field.ident;
     let ty = field.value_ty();
     // The method's own span decides where rustc puts an unmet `SecretValue` bound: the type.
     let method = match field.role() {
@@ -186,7 +188,7 @@ fn load(index: usize, field: &Field<'_>) -> TokenStream {
         Role::Config => Ident::new("config", ty.span()),
     };
     quote_spanned! {ty.span()=>
-        let #ident = __values.#method::<#ty>(#index);
+        __values.#method::<#ty>(#index)
     }
 }
 

@@ -253,3 +253,27 @@ fn assert_no_leaks_names_the_surface_and_the_field() {
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(message.contains("of API_KEY's value in Debug of the contract"), "{message}");
 }
+
+/// A secret type of the user's whose error message echoes its input, upper-cased.
+struct Shouting;
+
+impl secrets_core::SecretValue for Shouting {
+    fn from_secret(raw: SecretString) -> Result<Self, secrets_core::ParseError> {
+        Err(secrets_core::ParseError::new(format!("bad key {}", raw.expose_secret().to_uppercase())))
+    }
+}
+
+#[derive(SecretContract)]
+struct Shouted {
+    #[secret(required)]
+    license_key: Shouting,
+}
+
+#[test]
+fn a_secret_types_message_that_echoes_the_value_in_another_case_is_dropped() {
+    let value = canary(103);
+    let error = Shouted::load_from(&MapSource::new().with("LICENSE_KEY", value.as_str())).unwrap_err();
+    let text = error_chain(&error);
+    assert!(text.contains("LICENSE_KEY (required secret): invalid: does not parse"), "{text}");
+    assert_clean("an echoing message", &text.to_lowercase(), &[value.to_lowercase()]);
+}

@@ -72,11 +72,6 @@ pub(crate) struct FileBytes {
 }
 
 impl FileBytes {
-    /// The content.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
     /// The content, moved out; the caller zeroizes it.
     pub(crate) fn into_bytes(mut self) -> Vec<u8> {
         std::mem::take(&mut self.bytes)
@@ -189,8 +184,8 @@ mod tests {
         }
         let file = dir.path().join("f");
         fs::write(&file, "0123456789").unwrap();
-        assert_eq!(read_regular(&file, 10).unwrap().bytes(), b"0123456789");
+        assert_eq!(read_regular(&file, 10).unwrap().into_bytes(), b"0123456789");
         assert_eq!(read_regular(&file, 9).err(), Some(ReadError::TooLarge(9)));
-        assert_eq!(read_regular(&file, u64::MAX).unwrap().bytes().len(), 10);
+        assert_eq!(read_regular(&file, u64::MAX).unwrap().into_bytes().len(), 10);
     }
 }

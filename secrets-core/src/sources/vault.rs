@@ -172,7 +172,7 @@ impl VaultConfig {
         if let Some(cacert) = &self.cacert {
             let unusable = |reason: String| self.error("-", format!("VAULT_CACERT {}: {reason}", cacert.display()));
             let pem = read_regular(cacert, MAX_ANSWER).map_err(|error| unusable(error.to_string()))?;
-            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(pem.bytes())
+            let certs: Vec<ureq::tls::Certificate<'static>> = ureq::tls::parse_pem(&pem.into_bytes())
                 .filter_map(|item| match item {
                     Ok(ureq::tls::PemItem::Certificate(cert)) => Some(cert),
                     _ => None,
