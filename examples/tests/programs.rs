@@ -349,8 +349,15 @@ fn systemd_credentials_come_first() {
 #[test]
 fn a_name_file_that_cannot_be_read_is_named() {
     let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("db");
+    let vars = [("DATABASE_URL_FILE", missing.to_str().unwrap()), ("REDIS_URL", "redis://x")];
+    let (output, _, stderr) = run("quickstart", dir.path(), &vars);
+    assert_eq!(output.status.code(), Some(78));
+    let expected = format!("DATABASE_URL (required secret): unreadable: {} does not exist", missing.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    // Into a directory that does not exist, the value may be the secret itself: it is not shown.
     let vars = [("DATABASE_URL_FILE", "/nonexistent/db"), ("REDIS_URL", "redis://x")];
     let (output, _, stderr) = run("quickstart", dir.path(), &vars);
     assert_eq!(output.status.code(), Some(78));
-    assert!(stderr.contains("DATABASE_URL (required secret): unreadable: /nonexistent/db does not exist"), "{stderr}");
+    assert!(stderr.contains("DATABASE_URL_FILE names no readable file") && !stderr.contains("/nonexistent"), "{stderr}");
 }

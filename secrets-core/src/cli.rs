@@ -151,7 +151,7 @@ fn execute<C: SecretContract>(
                     let _ = write!(out, "{expected}");
                     0
                 }
-                Some(path) => check_example(path, &expected, out, err),
+                Some(path) => check_example(path, &expected, C::spec().names(), out, err),
             }
         }
         Some(("docs", _)) => {
@@ -164,9 +164,9 @@ fn execute<C: SecretContract>(
 
 /// Compares a committed `.env.example` with the contract's; 0 when equal, 1 with a diff when not.
 ///
-/// The committed file may be a real `.env` copied over it, so its lines are shown by variable
-/// name and line number only, never with their text.
-fn check_example(path: &Path, expected: &str, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+/// The committed file may be a real `.env` copied over it, so its lines are shown by line number
+/// and, for a variable the contract declares, its name; never with their text.
+fn check_example(path: &Path, expected: &str, declared: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let regenerate = format!("regenerate it with `env-example > {}`", path.display());
     let committed = match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
         Ok(file) => String::from_utf8(file.into_bytes()).map_err(|error| {
@@ -187,18 +187,27 @@ fn check_example(path: &Path, expected: &str, out: &mut dyn Write, err: &mut dyn
         0
     } else {
         let _ = writeln!(err, "{} is stale; {regenerate}:", path.display());
-        let _ = write!(err, "{}", line_diff(&committed, expected));
+        let _ = write!(err, "{}", line_diff(&committed, expected, declared));
         1
     };
     committed.zeroize();
     status
 }
 
-/// A line diff: `-` for lines only in `old`, shown by line number and variable name, and `+`
-/// for lines only in `new`, shown whole (they are the contract's own text).
-fn line_diff(old: &str, new: &str) -> String {
+/// The largest diff table computed; past it the files are said to differ, with their lengths.
+const MAX_DIFF_CELLS: usize = 1 << 22;
+
+/// The most differing lines shown; the rest are counted.
+const MAX_DIFF_LINES: usize = 200;
+
+/// A line diff: `-` for lines only in `old`, shown by line number (and declared variable name),
+/// and `+` for lines only in `new`, shown whole (they are the contract's own text).
+fn line_diff(old: &str, new: &str, declared: &[&str]) -> String {
     let old: Vec<&str> = old.lines().collect();
     let new: Vec<&str> = new.lines().collect();
+    if (old.len() + 1).saturating_mul(new.len() + 1) > MAX_DIFF_CELLS {
+        return format!("(too different to show line by line: {} lines, expected {})\n", old.len(), new.len());
+    }
     // Longest common subsequence table, from the end.
     let mut lcs = vec![vec![0usize; new.len() + 1]; old.len() + 1];
     for i in (0..old.len()).rev() {
@@ -206,38 +215,41 @@ fn line_diff(old: &str, new: &str) -> String {
             lcs[i][j] = if old[i] == new[j] { lcs[i + 1][j + 1] + 1 } else { lcs[i + 1][j].max(lcs[i][j + 1]) };
         }
     }
-    let (mut i, mut j, mut diff) = (0, 0, String::new());
+    let (mut i, mut j, mut diff, mut shown) = (0, 0, String::new(), 0);
     while i < old.len() || j < new.len() {
-        if i < old.len() && j < new.len() && old[i] == new[j] {
+        let line = if i < old.len() && j < new.len() && old[i] == new[j] {
             (i, j) = (i + 1, j + 1);
+            continue;
         } else if i < old.len() && (j == new.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            let _ = writeln!(diff, "-line {}: {}", i + 1, line_shape(old[i]));
             i += 1;
+            format!("-line {i}: {}", line_shape(old[i - 1], declared))
         } else {
-            let _ = writeln!(diff, "+{}", new[j]);
             j += 1;
+            format!("+{}", new[j - 1])
+        };
+        shown += 1;
+        if shown <= MAX_DIFF_LINES {
+            let _ = writeln!(diff, "{line}");
         }
+    }
+    if shown > MAX_DIFF_LINES {
+        let _ = writeln!(diff, "(and {} more differing lines)", shown - MAX_DIFF_LINES);
     }
     diff
 }
 
-/// What a line of a committed file is, without its text: `NAME=…`, a comment, or blank.
-fn line_shape(line: &str) -> String {
+/// What a line of a committed file is, without its text: `NAME=…` for a variable the contract
+/// declares (a line inside a multi-line value, or of another file, may look like any name), a
+/// comment, blank, or another line.
+fn line_shape(line: &str, declared: &[&str]) -> String {
     let trimmed = line.trim_start();
     let assignment = trimmed.strip_prefix("export ").unwrap_or(trimmed).split_once('=');
     match assignment {
         _ if trimmed.is_empty() => "blank".to_owned(),
         _ if trimmed.starts_with('#') => "a comment (not shown)".to_owned(),
-        Some((name, _)) if is_variable_name(name.trim_end()) => format!("{}=… (value not shown)", name.trim_end()),
-        _ => "not a NAME=value line (not shown)".to_owned(),
+        Some((name, _)) if declared.contains(&name.trim_end()) => format!("{}=… (value not shown)", name.trim_end()),
+        _ => "a line (not shown)".to_owned(),
     }
-}
-
-fn is_variable_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 128
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
 /// A Markdown table: variable, kind, category, description, default.
@@ -270,14 +282,21 @@ mod tests {
 
     #[test]
     fn line_diff_shows_removed_and_added_lines() {
-        let diff = line_diff("A=\n# old\nB=\n", "A=\n# new\nB=\nC=\n");
+        let diff = line_diff("A=\n# old\nB=\n", "A=\n# new\nB=\nC=\n", &["A", "B", "C"]);
         assert_eq!(diff, "-line 2: a comment (not shown)\n+# new\n+C=\n");
-        let diff = line_diff("export TOKEN=hunter2-value\nweird hunter2\n\n", "TOKEN=\n");
+        // A continuation line of a multi-line value looks like a name: only declared ones show.
+        let old = "export TOKEN=hunter2-value\nweird hunter2\n\nZm9vYmFyYmF6cXV4=\n";
+        let diff = line_diff(old, "TOKEN=\n", &["TOKEN"]);
         assert_eq!(
             diff,
-            "-line 1: TOKEN=… (value not shown)\n-line 2: not a NAME=value line (not shown)\n-line 3: blank\n+TOKEN=\n"
+            "-line 1: TOKEN=… (value not shown)\n-line 2: a line (not shown)\n-line 3: blank\n-line 4: a line (not shown)\n+TOKEN=\n"
         );
-        assert_eq!(line_diff("same\n", "same\n"), "");
+        let huge = "\n".repeat(1 << 20);
+        let diff = line_diff(&huge, "A=\nB=\nC=\nD=\n", &["A"]);
+        assert!(diff == "(too different to show line by line: 1048576 lines, expected 4)\n", "{}", &diff[..100]);
+        let diff = line_diff(&"\n".repeat(1000), "A=\n", &["A"]);
+        assert!(diff.lines().count() == MAX_DIFF_LINES + 1 && diff.ends_with("(and 801 more differing lines)\n"));
+        assert_eq!(line_diff("same\n", "same\n", &[]), "");
     }
 
     #[derive(crate::SecretContract)]

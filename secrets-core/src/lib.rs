@@ -224,13 +224,47 @@ pub mod __private {
     impl<'a, T> NoText<'a> for &Field<'a, T> {}
     impl<'a, T> NoText<'a> for &OptionalField<'a, T> {}
 
+    /// What a contract's `Debug` masks in its settings: every loaded secret in every form the
+    /// redactor knows, and, since a setting's type may print a secret in a form of its own
+    /// (`url::Url` keeps `$` and encodes `@`), the whole setting when it shows any run of six or
+    /// more letters and digits of a secret.
+    pub struct SettingMask {
+        redactor: crate::Redactor,
+        runs: Vec<crate::SecretString>,
+    }
+
+    impl SettingMask {
+        /// The mask for the settings of `contract`.
+        pub fn of<C: crate::SecretContract>(contract: &C) -> Self {
+            use crate::ExposeSecret;
+            let texts = contract.__secret_texts();
+            crate::redaction::kept::with_kept(C::spec(), |kept| {
+                let all: Vec<&str> =
+                    texts.iter().map(|(_, text)| *text).chain(kept.iter().map(ExposeSecret::expose_secret)).collect();
+                let runs = all
+                    .iter()
+                    .flat_map(|text| text.split(|c: char| !c.is_alphanumeric()))
+                    .filter(|run| run.chars().count() >= 6)
+                    .map(crate::SecretString::from)
+                    .collect();
+                Self { redactor: crate::Redactor::new(all.iter().copied()), runs }
+            })
+        }
+    }
+
     /// A setting in a contract's `Debug`, with any loaded secret it holds masked.
-    pub struct Masked<'a, T>(pub &'a T, pub &'a crate::Redactor);
+    pub struct Masked<'a, T>(pub &'a T, pub &'a SettingMask);
 
     impl<T: fmt::Debug> fmt::Debug for Masked<'_, T> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            use crate::ExposeSecret;
             let text = if f.alternate() { format!("{:#?}", self.0) } else { format!("{:?}", self.0) };
-            f.write_str(&self.1.redact(&text))
+            let masked = self.1.redactor.redact(&text);
+            if self.1.runs.iter().any(|run| masked.contains(run.expose_secret())) {
+                f.write_str(crate::MASK)
+            } else {
+                f.write_str(&masked)
+            }
         }
     }
 

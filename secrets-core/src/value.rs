@@ -99,12 +99,16 @@ const MAX_SCRUBBED_VALUE: usize = 16 * 1024;
 const MIN_RUN: usize = 4;
 const MASK: &str = "[REDACTED]";
 
-/// Masks in `message` every run of at least `MIN_RUN` chars that also occurs in `raw`.
+/// Masks in `message` every form of `raw` a [`Redactor`](crate::Redactor) knows (escaped, encoded),
+/// then every run of at least `MIN_RUN` chars that also occurs in `raw`, in any case.
 fn scrub(message: &str, raw: &str) -> String {
     if raw.len() > MAX_SCRUBBED_VALUE {
         return "does not parse".to_owned();
     }
-    let chars: Vec<char> = message.chars().take(MAX_REASON).collect();
+    let message: String = message.chars().take(MAX_REASON).collect();
+    let message = crate::Redactor::new([raw]).redact(&message).into_owned();
+    let chars: Vec<char> = message.chars().collect();
+    let raw = raw.to_lowercase();
     if raw.chars().count() < MIN_RUN {
         return chars.into_iter().collect();
     }
@@ -112,7 +116,7 @@ fn scrub(message: &str, raw: &str) -> String {
     let mut start = 0;
     while start < chars.len() {
         let longest = (MIN_RUN..=chars.len() - start)
-            .take_while(|&len| raw.contains(&chars[start..start + len].iter().collect::<String>()))
+            .take_while(|&len| raw.contains(&chars[start..start + len].iter().collect::<String>().to_lowercase()))
             .last();
         if let Some(len) = longest {
             out.push_str(MASK);
@@ -135,6 +139,13 @@ mod tests {
         assert_eq!(scrub("bad value 'hunter2-super-secret'", raw), "bad value '[REDACTED]'");
         assert_eq!(scrub("stopped at 'super-sec'", raw), "stopped at '[REDACTED]'");
         assert_eq!(scrub("invalid digit found in string", raw), "invalid digit found in string");
+    }
+
+    #[test]
+    fn scrub_masks_escaped_and_recased_echoes() {
+        let raw = "a\"b\\c-d\u{e4}e-Secret9";
+        assert_eq!(scrub(&format!("bad value {raw:?}"), raw), "bad value \"[REDACTED]\"");
+        assert_eq!(scrub("bad value A\"B\\C-D\u{c4}E-SECRET9!", raw), "bad value [REDACTED]!");
     }
 
     #[test]

@@ -64,16 +64,16 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         match field.role() {
             Role::Secret(_) => quote!(__debug.field(#label, &::secrets_core::__private::Redacted);),
             Role::Config => {
-                quote!(__debug.field(#label, &::secrets_core::__private::Masked(&self.#ident, &__redactor));)
+                quote!(__debug.field(#label, &::secrets_core::__private::Masked(&self.#ident, &__mask));)
             }
         }
     });
     // Settings are shown with any loaded secret they hold masked (`URL="x ${TOKEN}"` in a `.env`).
-    let debug_redactor = contract
+    let debug_mask = contract
         .fields
         .iter()
         .any(|field| matches!(field.role(), Role::Config))
-        .then(|| quote!(let __redactor = <Self as ::secrets_core::SecretContract>::redactor(self);));
+        .then(|| quote!(let __mask = ::secrets_core::__private::SettingMask::of(self);));
     quote! {
         #[automatically_derived]
         impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
@@ -115,7 +115,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                #debug_redactor
+                #debug_mask
                 // Statements, not one chain of calls: rustc recurses into a chain once per call.
                 let mut __debug = f.debug_struct(#name);
                 #(#debug_fields)*

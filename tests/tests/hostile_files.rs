@@ -278,6 +278,11 @@ fn mistaken_file_values(value: &str) -> Vec<String> {
         format!("/run/secrets/{value} with spaces"),
         format!("/run/secrets/{}{value}", "x".repeat(300)),
         format!("https://hooks.example/{value}"),
+        // Secrets that hold `/`: base64, AWS secret keys.
+        format!("wJalrXUtnFEMI/K7MDENG/{value}"),
+        format!("{value}/Zm9v+YmFy=="),
+        format!("/{value}"),
+        format!("/nonexistent-dir-{value}/x"),
     ]
 }
 
@@ -300,8 +305,11 @@ fn a_name_file_value_that_is_no_path_is_never_echoed() {
                 assert_clean("the error of a mistaken NAME_FILE", &error, &value);
                 assert_clean("the report of a mistaken NAME_FILE", &Db::status_from(&sources).to_json(), &value);
             }
-            // A value that does look like a path is named, so the operator sees which file is missing.
-            Err(_) => assert!(error.contains("/run/secrets/app/database_url does not exist"), "{error}"),
+            // A path into a directory that exists is named, so the operator sees which file is missing.
+            Err(_) => {
+                let missing = std::env::var("MISSING").unwrap();
+                assert!(error.contains(&format!("{missing} does not exist")), "{error}");
+            }
         }
         return;
     }
@@ -312,7 +320,9 @@ fn a_name_file_value_that_is_no_path_is_never_echoed() {
             vec![("DATABASE_URL_FILE".into(), mistaken.into()), ("SECRET_VALUE".into(), value.clone().into())],
         );
     }
-    in_child(TEST, vec![("DATABASE_URL_FILE".into(), "/run/secrets/app/database_url".into())]);
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("database_url");
+    in_child(TEST, vec![("DATABASE_URL_FILE".into(), missing.clone().into()), ("MISSING".into(), missing.into())]);
 }
 
 #[test]
@@ -353,5 +363,55 @@ fn name_file_and_credentials_that_are_no_regular_file_are_errors() {
                 ("EXPECTED".into(), format!("{device} is a device, not a regular file").into()),
             ],
         );
+    }
+}
+
+#[test]
+fn a_path_that_is_not_utf8_is_shown_lossily_never_a_panic() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join(OsStr::from_bytes(b"caf\xe9"));
+    fs::create_dir(&dir).unwrap();
+    fs::write(dir.join(".env"), "DATABASE_URL=postgres://db/app\n").unwrap();
+    fs::write(dir.join("database_url"), "postgres://db/app").unwrap();
+    for sources in [
+        Sources::new().dotenv_upward_from(&dir),
+        Sources::new().secrets_dir(&dir),
+        Sources::new().dotenv_file(dir.join("none")),
+    ] {
+        let report = Db::status_from(&sources);
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert!(json.to_string().contains("caf\u{fffd}"), "{json}");
+    }
+}
+
+#[test]
+fn a_dotenv_linked_into_a_directory_anyone_may_write_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let shared = root.path().join("shared");
+    fs::create_dir(&shared).unwrap();
+    let (target, value) = planted(&shared, 0o600);
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+    let app = root.path().join("app");
+    fs::create_dir(&app).unwrap();
+    symlink(&target, app.join(".env")).unwrap();
+    let error = Db::load_from(&Sources::new().dotenv_upward_from(&app)).unwrap_err().to_string();
+    assert!(error.contains("is refused: the directory of the file it links to is writable by others"), "{error}");
+    assert_clean("a refused .env's error", &error, &value);
+}
+
+#[test]
+fn secret_files_others_may_write_are_insecure() {
+    for (mode, access) in [(0o602, "write"), (0o620, "write"), (0o622, "write"), (0o666, "read and write")] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("database_url");
+        fs::write(&path, "postgres://db/app").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+        let report = Db::status_from(&Sources::new().secrets_dir(dir.path()));
+        let text = report.to_string();
+        assert!(text.contains(&format!("(insecure: mode {mode:04o} lets group or others {access} it)")), "{text}");
+        let strict = Db::load_with(&Sources::new().secrets_dir(dir.path()), secrets_core::Policy::strict());
+        assert!(strict.is_err(), "mode {mode:04o} is an error under a strict policy");
     }
 }

@@ -110,7 +110,7 @@ fn a_secret_url_shows_its_parts_but_never_its_password() {
     let url = db.database_url();
     assert_eq!(
         (url.scheme(), url.host(), url.port(), url.database()),
-        ("postgres", Some("db.internal"), Some(6432), Some("orders"))
+        (Some("postgres"), Some("db.internal"), Some(6432), Some("orders"))
     );
     assert_eq!(format!("{url:?}"), "SecretUrl(postgres://[REDACTED]@db.internal:6432/orders)");
     assert_eq!(url.masked(true), "postgres://app:[REDACTED]@db.internal:6432/orders");
@@ -308,4 +308,42 @@ fn a_redactor_for_thousands_of_values_builds() {
     let values: Vec<String> = (0..20_000).map(|i| format!("value-{i:05}-Qz8Lm")).collect();
     let redactor = secrets_core::Redactor::new(values.iter().map(String::as_str));
     assert_eq!(redactor.redact("x value-12345-Qz8Lm y"), "x [REDACTED] y");
+}
+
+/// A setting type that prints its text in a form of its own, as `url::Url` or `Bytes` do.
+struct Reencoded(String);
+
+impl std::str::FromStr for Reencoded {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(Self(text.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Reencoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown: String = self.0.chars().map(|c| if c.is_alphanumeric() { c } else { '·' }).collect();
+        write!(f, "Reencoded({shown})")
+    }
+}
+
+#[derive(SecretContract)]
+struct Reencoding {
+    #[secret(required)]
+    db_password: SecretString,
+    #[config]
+    database_url: Reencoded,
+    #[config(default = "info")]
+    log_level: String,
+}
+
+#[test]
+fn debug_masks_a_setting_whose_type_prints_a_secret_in_a_form_of_its_own() {
+    let source = MapSource::new()
+        .with("DB_PASSWORD", "S3cure$Pass@2024")
+        .with("DATABASE_URL", "postgres://app:S3cure$Pass@2024@db/app");
+    let contract = Reencoding::load_from(&source).unwrap();
+    let debug = format!("{contract:?}");
+    assert_eq!(debug, "Reencoding { db_password: [REDACTED], database_url: [REDACTED], log_level: \"info\" }");
 }

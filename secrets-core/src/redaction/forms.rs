@@ -14,7 +14,7 @@ struct KeptSet {
 }
 
 /// The percent-encoders found in practice, each with upper- and lower-case hex digits.
-const PERCENT_SETS: [KeptSet; 6] = [
+const PERCENT_SETS: [KeptSet; 9] = [
     // RFC 3986 unreserved characters: `url`, `percent-encoding`, Go's `url.PathEscape`.
     KeptSet { kept: b"-._~", plus_for_space: false },
     // Every byte but letters and digits: `percent_encoding::NON_ALPHANUMERIC`.
@@ -27,6 +27,10 @@ const PERCENT_SETS: [KeptSet; 6] = [
     KeptSet { kept: b"-_.!~*'()", plus_for_space: false },
     // Python's `quote`, whose default keeps `/`.
     KeptSet { kept: b"-._~/", plus_for_space: false },
+    // The WHATWG URL standard's userinfo, path and query sets, as `url::Url` writes a URL back.
+    KeptSet { kept: b"!$&'()*+,-._~", plus_for_space: false },
+    KeptSet { kept: b"!$&'()*+,-._~/:;=@[\\]^|", plus_for_space: false },
+    KeptSet { kept: b"!$&'()*+,-._~/:;=@[\\]^|?`{}", plus_for_space: false },
 ];
 
 /// Every form of `value` worth searching for, each once; the value itself first.
@@ -61,10 +65,16 @@ fn forms_of(value: &str) -> Vec<Vec<u8>> {
     forms.push(json_ascii(value, false).into_bytes());
     // PHP's `json_encode` also escapes `/`.
     forms.push(json_ascii(value, true).into_bytes());
-    // Rust's `{:?}` of a `&str` (how `tracing` prints a `&str` field), and `escape_default`.
+    // Go's `encoding/json`, which also escapes `<`, `>` and `&`, and upper-case `\u` escapes.
+    let go = json_ascii(value, false).replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    forms.push(go.into_bytes());
+    forms.push(upper_unicode_escapes(&json_ascii(value, false)).into_bytes());
+    // Rust's `{:?}` of a `&str` (how `tracing` prints a `&str` field), `escape_default`, and the
+    // `\xNN` of bytes printed as ASCII (`bytes::Bytes`, `http::HeaderValue`).
     let debug = format!("{value:?}");
     forms.push(debug.as_bytes()[1..debug.len() - 1].to_vec());
     forms.push(value.escape_default().to_string().into_bytes());
+    forms.push(bytes.escape_ascii().to_string().into_bytes());
     for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
         for skip in 0..3 {
             forms.push(base64_core(engine, bytes, skip));
@@ -115,6 +125,20 @@ fn json_ascii(value: &str, escape_slash: bool) -> String {
     out
 }
 
+/// `\uXXXX` escapes with upper-case hex digits.
+fn upper_unicode_escapes(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let mut rest = json;
+    while let Some(at) = rest.find("\\u") {
+        out.push_str(&rest[..at + 2]);
+        let hex = rest.get(at + 2..at + 6).unwrap_or("");
+        out.push_str(&hex.to_ascii_uppercase());
+        rest = &rest[at + 2 + hex.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The base64 characters that encode only `bytes` when they follow `skip` bytes of anything
 /// (`skip` = 0, 1, 2 covers every alignment in a longer stream) and are followed by anything.
 pub(crate) fn base64_core(engine: &base64::engine::GeneralPurpose, bytes: &[u8], skip: usize) -> Vec<u8> {
@@ -149,6 +173,10 @@ mod tests {
         assert!(has(value, "p@ss w\\/rd~!\\u00e9"), "JSON with escaped slashes");
         assert!(has("a\"b\\c\u{200b}\nd", "a\\\"b\\\\c\\u{200b}\\nd"), "Rust Debug");
         assert!(has("tok-\u{e9}", "tok-\\u{e9}"), "escape_default");
+        assert!(has("p\u{e4}ss", "p\\xc3\\xa4ss"), "bytes escaped as ASCII");
+        assert!(has("a<b>&c\u{e9}", "a\\u003cb\\u003e\\u0026c\\u00e9"), "Go's JSON");
+        assert!(has("caf\u{e9}", "caf\\u00E9"), "upper-case unicode escapes");
+        assert!(has("S3cure$Pass@2024", "S3cure$Pass%402024"), "url's userinfo set");
         assert!(has("  padded-secret\n", "padded-secret"), "trimmed");
     }
 

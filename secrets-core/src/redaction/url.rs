@@ -26,6 +26,10 @@ const DATABASE_SCHEMES: &[&str] = &[
     "amqps",
 ];
 
+/// Schemes of URLs without a `//` authority that are shown (`jdbc:[REDACTED]`): any other text
+/// before a `:` may be a secret that merely parses as a URL (`AKIA…:wJal…`).
+const OPAQUE_SCHEMES: &[&str] = &["jdbc", "mailto", "urn", "tel", "data"];
+
 /// A URL secret such as `DATABASE_URL`, loaded like a `SecretString`.
 ///
 /// Its `Debug` shows what is safe to show: the scheme, host and port, and the database name of
@@ -54,6 +58,8 @@ pub struct SecretUrl {
     /// Other texts that reveal the secret: the URL as written back, the password, a user token.
     parts: Vec<SecretString>,
     scheme: String,
+    /// Whether the text has a `//` authority after its scheme.
+    has_authority: bool,
     /// `None` when the URL cannot be split safely: only the scheme is shown.
     shown: Option<Shown>,
 }
@@ -73,9 +79,10 @@ struct Shown {
 }
 
 impl SecretUrl {
-    /// The scheme (`postgres`).
-    pub fn scheme(&self) -> &str {
-        &self.scheme
+    /// The scheme (`postgres`), when it is shown: with a `//` authority, or a known scheme
+    /// without one (`jdbc`, `mailto`); other text before a `:` may be the secret itself.
+    pub fn scheme(&self) -> Option<&str> {
+        (self.has_authority || OPAQUE_SCHEMES.contains(&self.scheme.as_str())).then_some(self.scheme.as_str())
     }
 
     /// The host, if the URL has one and could be split safely.
@@ -97,9 +104,14 @@ impl SecretUrl {
     /// `show_user`, the user too, when there is a password beside it (a user alone may be a token).
     pub fn masked(&self, show_user: bool) -> String {
         let Some(shown) = &self.shown else {
-            return format!("{}:{}", self.scheme, crate::MASK);
+            return if OPAQUE_SCHEMES.contains(&self.scheme.as_str()) || self.has_authority {
+                format!("{}:{}", self.scheme, crate::MASK)
+            } else {
+                crate::MASK.to_owned()
+            };
         };
         let mut text = format!("{}://", self.scheme);
+        debug_assert!(self.has_authority, "a safely split URL has an authority");
         if shown.has_userinfo {
             match shown.user.as_deref().filter(|_| show_user) {
                 Some(user) => {
@@ -139,11 +151,12 @@ impl SecretValue for SecretUrl {
         let url =
             url::Url::parse(raw.expose_secret()).map_err(|error| ParseError::new(format!("not a URL: {error}")))?;
         let scheme = url.scheme().to_owned();
+        let has_authority = raw.expose_secret().split_once(':').is_some_and(|(_, rest)| rest.starts_with("//"));
         let shown = split_safely(raw.expose_secret(), &url).then(|| shown_parts(&url));
         let parts = secret_parts(&url);
         let mut written_back: String = url.into();
         written_back.zeroize();
-        Ok(Self { raw, parts, scheme, shown })
+        Ok(Self { raw, parts, scheme, has_authority, shown })
     }
 
     fn secret_text(&self) -> Option<&str> {
@@ -295,6 +308,9 @@ mod tests {
             ("redis://:pw-2@cache:6379/0", "SecretUrl(redis://[REDACTED]@cache:6379/0)"),
             ("https://example.com/?token=abc#frag", "SecretUrl(https://example.com:443?[REDACTED]#[REDACTED])"),
             ("mailto:someone@example.com", "SecretUrl(mailto:[REDACTED])"),
+            // Text that merely parses as a URL: its "scheme" may be the secret.
+            ("AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI", "SecretUrl([REDACTED])"),
+            ("admin:hunter2pass", "SecretUrl([REDACTED])"),
         ];
         for (raw, expected) in cases {
             assert_eq!(debug(raw), expected, "{raw}");

@@ -76,12 +76,20 @@ fn untrusted(path: &Path, metadata: &std::fs::Metadata) -> Option<String> {
             "it is owned by uid {owner}, not by this process's user (uid {user}) or root; fix with chown"
         ));
     }
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let dir_mode = std::fs::metadata(dir).map_or(0, |m| m.mode() & 0o7777);
-    if dir_mode & 0o002 != 0 && dir_mode & 0o1000 == 0 {
-        return Some(format!(
-            "its directory is writable by others without the sticky bit (mode {dir_mode:04o}), so anyone could replace it"
-        ));
+    // The directory of the name, and of the file a symlink leads to: either lets others replace it.
+    let target = std::fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| std::fs::canonicalize(path).ok())
+        .flatten();
+    for file in std::iter::once(path).chain(target.as_deref()) {
+        let dir = file.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir_mode = std::fs::metadata(dir).map_or(0, |m| m.mode() & 0o7777);
+        if dir_mode & 0o002 != 0 && dir_mode & 0o1000 == 0 {
+            return Some(format!(
+                "{} is writable by others without the sticky bit (mode {dir_mode:04o}), so anyone could replace it",
+                if file == path { "its directory" } else { "the directory of the file it links to" }
+            ));
+        }
     }
     None
 }

@@ -43,12 +43,13 @@ pub fn read_secret_file(name: &str, path: &Path, origin: Origin, max_size: u64) 
     Ok(found)
 }
 
-/// The permission bits when group or others may read the file, like `systemd-creds list`.
+/// The permission bits when group or others may read the file, like `systemd-creds list`, or
+/// write it (and so replace the secret).
 #[cfg(unix)]
 fn insecure_mode(metadata: &fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
     let mode = metadata.permissions().mode() & 0o7777;
-    (mode & 0o044 != 0).then_some(mode)
+    (mode & 0o066 != 0).then_some(mode)
 }
 
 #[cfg(not(unix))]
@@ -112,16 +113,22 @@ fn indirect(name: &str, path: Option<OsString>, plain: Option<OsString>) -> Resu
     }
 }
 
-/// Whether a `NAME_FILE` value may be shown in an error: it has a `/`, no URL or userinfo
-/// marks, no whitespace or control characters, and a path's length.
+/// Whether a `NAME_FILE` value may be shown in an error: something exists at it, or it is an
+/// absolute path into a directory that exists (other than `/`), with no URL or userinfo marks,
+/// no whitespace or control characters, and a path's length. A secret holding `/` (base64, AWS
+/// keys) is none.
 fn looks_like_a_path(path: &Path) -> bool {
     const MAX_SHOWN: usize = 256;
+    if fs::symlink_metadata(path).is_ok() {
+        return true;
+    }
     let Some(text) = path.to_str() else { return false };
     text.len() <= MAX_SHOWN
-        && text.contains('/')
+        && text.starts_with('/')
         && !text.contains("://")
         && !text.contains('@')
         && !text.chars().any(|c| c.is_whitespace() || c.is_control())
+        && path.parent().is_some_and(|dir| dir != Path::new("/") && fs::metadata(dir).is_ok_and(|m| m.is_dir()))
 }
 
 /// A directory with one file per secret: Docker secrets, Kubernetes volumes, systemd credentials.

@@ -179,7 +179,8 @@ pub enum Concern {
     },
     /// The secret is shorter than 8 characters: too short to mask in logs without masking words.
     TooShort,
-    /// The file is readable by its group or by others: a warning, an error under `Policy::strict()`.
+    /// The file is readable or writable by its group or by others: a warning, an error under
+    /// `Policy::strict()`.
     Insecure {
         /// The file's permission bits.
         mode: u32,
@@ -204,7 +205,14 @@ impl fmt::Display for Concern {
             Self::TrailingWhitespace => f.write_str("trailing whitespace kept"),
             Self::TooShort => f.write_str("shorter than 8 characters: too short to mask in logs"),
             Self::HoldsSecret { secret } => write!(f, "holds the value of secret {secret}"),
-            Self::Insecure { mode } => write!(f, "insecure: mode {mode:04o} lets group or others read it"),
+            Self::Insecure { mode } => {
+                let access = match (mode & 0o044 != 0, mode & 0o022 != 0) {
+                    (true, false) => "read",
+                    (false, true) => "write",
+                    _ => "read and write",
+                };
+                write!(f, "insecure: mode {mode:04o} lets group or others {access} it")
+            }
         }
     }
 }
@@ -246,6 +254,7 @@ pub enum Origin {
     /// A `.env` file, at the line where the variable is defined.
     Dotenv {
         /// The file.
+        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
         /// The 1-based line, when known.
         line: Option<usize>,
@@ -253,6 +262,7 @@ pub enum Origin {
     /// A file: `NAME_FILE`, or a secrets directory such as `/run/secrets`.
     File {
         /// The file, as named (a Kubernetes mount's symlink, not its target).
+        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
     },
     /// A systemd credential in `$CREDENTIALS_DIRECTORY`.
@@ -260,6 +270,7 @@ pub enum Origin {
         /// The credential id.
         id: Box<str>,
         /// The file.
+        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
     },
     /// A key of a Vault or OpenBao KV v2 secret.
@@ -275,6 +286,11 @@ pub enum Origin {
     Map,
     /// The `default` of a `#[config]`.
     Default,
+}
+
+/// A path as JSON text: a path that is not UTF-8 has its other bytes replaced, never an error.
+fn lossy_path<S: serde::Serializer>(path: &std::path::Path, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
 }
 
 impl fmt::Display for Origin {

@@ -3,7 +3,7 @@
 //! A FIFO would block `open()` forever, a device (`/dev/zero`) never ends, and a planted file can
 //! be of any size. So a path is checked to be a regular file (after following symlinks), opened
 //! without blocking, checked again on the open descriptor (it may have been swapped meanwhile),
-//! and read up to its cap plus one byte.
+//! and read in chunks up to its cap, whatever size it claims.
 
 use std::fmt;
 use std::fs;
@@ -101,17 +101,43 @@ pub(crate) fn read_regular(path: &Path, max_size: u64) -> Result<FileBytes, Read
     // The path may have been swapped for something else between the check and the open.
     let metadata = file.metadata()?;
     check(&metadata, max_size)?;
-    let mut bytes = Vec::new();
-    // `take` also bounds a file that grows while it is read.
-    if let Err(error) = file.take(max_size.saturating_add(1)).read_to_end(&mut bytes) {
-        bytes.zeroize();
-        return Err(error.into());
-    }
-    if bytes.len() as u64 > max_size {
-        bytes.zeroize();
-        return Err(ReadError::TooLarge(max_size));
-    }
+    let bytes = read_zeroizing(file, metadata.len(), max_size)?;
     Ok(FileBytes { bytes, metadata })
+}
+
+/// Reads at most `max_size` bytes (an error past them, which also bounds a file that grows
+/// while it is read, or a `/proc` file that says it is empty), leaving no copy behind: a buffer
+/// outgrown is zeroized before it is freed.
+fn read_zeroizing(mut file: impl Read, size_hint: u64, max_size: u64) -> Result<Vec<u8>, ReadError> {
+    const CHUNK: usize = 8192;
+    let hint = usize::try_from(size_hint.min(max_size)).unwrap_or(0);
+    let mut bytes: Vec<u8> = Vec::with_capacity(hint.saturating_add(1).max(CHUNK));
+    let mut chunk = [0u8; CHUNK];
+    let result = loop {
+        match file.read(&mut chunk) {
+            Ok(0) => break Ok(()),
+            Ok(n) if (bytes.len() + n) as u64 > max_size => break Err(ReadError::TooLarge(max_size)),
+            Ok(n) => {
+                if bytes.len() + n > bytes.capacity() {
+                    let mut bigger = Vec::with_capacity((bytes.capacity() * 2).max(bytes.len() + n));
+                    bigger.extend_from_slice(&bytes);
+                    bytes.zeroize();
+                    bytes = bigger;
+                }
+                bytes.extend_from_slice(&chunk[..n]);
+            }
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => break Err(error.into()),
+        }
+    };
+    chunk.zeroize();
+    match result {
+        Ok(()) => Ok(bytes),
+        Err(error) => {
+            bytes.zeroize();
+            Err(error)
+        }
+    }
 }
 
 fn check(metadata: &fs::Metadata, max_size: u64) -> Result<(), ReadError> {
@@ -187,5 +213,14 @@ mod tests {
         assert_eq!(read_regular(&file, 10).unwrap().into_bytes(), b"0123456789");
         assert_eq!(read_regular(&file, 9).err(), Some(ReadError::TooLarge(9)));
         assert_eq!(read_regular(&file, u64::MAX).unwrap().into_bytes().len(), 10);
+        // A `/proc` file says it is empty and is not: the cap holds all the same.
+        #[cfg(target_os = "linux")]
+        {
+            assert_eq!(read_regular(Path::new("/proc/self/status"), 16).err(), Some(ReadError::TooLarge(16)));
+            assert!(read_regular(Path::new("/proc/self/status"), 1 << 20).unwrap().into_bytes().len() > 16);
+        }
+        // Larger than one chunk, and than the first buffer.
+        fs::write(&file, vec![b'x'; 100_000]).unwrap();
+        assert_eq!(read_regular(&file, 1 << 20).unwrap().into_bytes().len(), 100_000);
     }
 }
