@@ -359,5 +359,8 @@ fn a_name_file_that_cannot_be_read_is_named() {
     let vars = [("DATABASE_URL_FILE", "/nonexistent/db"), ("REDIS_URL", "redis://x")];
     let (output, _, stderr) = run("quickstart", dir.path(), &vars);
     assert_eq!(output.status.code(), Some(78));
-    assert!(stderr.contains("DATABASE_URL_FILE names no readable file") && !stderr.contains("/nonexistent"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL_FILE names no readable file") && !stderr.contains("/nonexistent"),
+        "{stderr}"
+    );
 }

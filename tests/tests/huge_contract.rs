@@ -1,7 +1,7 @@
 //! A contract of 10,000 fields compiles, loads and reports like a small one.
 
-// The generated fields are loaded and never all read.
-#[allow(dead_code)]
+// The generated fields are loaded and never all read; a quarter of them are `bool` settings.
+#[allow(dead_code, clippy::struct_excessive_bools)]
 mod huge {
     use secrets_core::{SecretContract, SecretString};
 
