@@ -120,7 +120,7 @@ proptest! {
         pieces in proptest::collection::vec(("[abc ]{0,8}", 0usize..50), 1..12),
     ) {
         // A three-letter alphabet makes secrets overlap and nest in the text; with fewer than
-        // 40 secrets one automaton is used, with more the anchor scan.
+        // about ten secrets (64 patterns) one automaton is used, with more the anchor scan.
         let mut text = String::new();
         for (filler, pick) in &pieces {
             text.push_str(filler);
