@@ -3,7 +3,7 @@
 #![no_main]
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use libfuzzer_sys::fuzz_target;
 use secrets_core::Redactor;
 
@@ -20,20 +20,35 @@ fuzz_target!(|data: &[u8]| {
     let (before, after) = around.split_at(cut);
     let redactor = Redactor::new([secret.as_str()]);
     let forms = secrets_core::__private::redacted_forms(&secret);
-    let core_forms: Vec<&Vec<u8>> = forms.iter().filter(|form| form.len() >= 6).collect();
+    // A form that is part of the mask, or has its brackets, can be spelled by the mask and the
+    // text beside it (a secret `ACTED]Cg`): no leak.
+    let in_mask = |form: &[u8]| {
+        b"[REDACTED]".windows(form.len()).any(|w| w == form) || form.contains(&b'[') || form.contains(&b']')
+    };
     // Each text form, placed in the text.
     let form = &forms[usize::from(*pick) % forms.len()];
-    if form.len() >= 6 {
+    if form.len() >= 6 && !in_mask(form) {
         let form = String::from_utf8_lossy(form);
         let text = format!("{before}{form}{after}");
         let masked = redactor.redact(&text);
         assert!(!masked.contains(form.as_ref()), "{form:?} shows in {masked:?}");
     }
-    // The secret inside a base64-encoded message, at the alignment the text gives it.
-    for encoded in [STANDARD.encode(format!("{before}{secret}{after}")), URL_SAFE_NO_PAD.encode(format!("{before}{secret}{after}"))] {
-        let masked = redactor.redact(&encoded);
-        for core in &core_forms {
-            assert!(!masked.as_bytes().windows(core.len()).any(|w| w == core.as_slice()), "base64 shows in {masked:?}");
+    // The secret inside a base64-encoded message, at the alignment the text gives it: the
+    // characters that encode only the secret never show.
+    let message = format!("{before}{secret}{after}");
+    for (engine, text) in
+        [(&STANDARD_NO_PAD, STANDARD.encode(&message)), (&URL_SAFE_NO_PAD, URL_SAFE_NO_PAD.encode(&message))]
+    {
+        let skip = before.len() % 3;
+        let mut shifted = vec![0u8; skip];
+        shifted.extend_from_slice(secret.as_bytes());
+        let encoded = engine.encode(&shifted);
+        let (first, last) = ([0, 2, 3][skip], shifted.len() / 3 * 4);
+        let core = &encoded[first..last.max(first)];
+        if core.len() < 6 || in_mask(core.as_bytes()) {
+            continue;
         }
+        let masked = redactor.redact(&text);
+        assert!(!masked.contains(core), "{core:?} of {secret:?} shows in {masked:?}");
     }
 });
