@@ -155,7 +155,10 @@ fn quadratic_build(secrets: &[String]) -> AhoCorasick {
             }
         }
     }
-    AhoCorasick::builder().match_kind(aho_corasick::MatchKind::LeftmostLongest).build(&patterns).expect("patterns build")
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&patterns)
+        .expect("patterns build")
 }
 
 fn build(c: &mut Criterion) {
