@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 
 use crate::{Kind, MapSource, Policy, Redactor, SecretContract, Source, Sources};
 
@@ -145,6 +145,11 @@ pub fn assert_redacts(what: &str, redactor: &Redactor, value: &str) {
         assert_clean(what, &masked, value);
     }
     for prefix in ["", "a", "ab"] {
+        // At an alignment where fewer than 6 characters encode the value alone, it cannot be told.
+        let core = crate::redaction::forms::base64_core(&STANDARD_NO_PAD, value.as_bytes(), prefix.len());
+        if core.len() < 6 {
+            continue;
+        }
         let encoded = STANDARD.encode(format!("{prefix}{value} and more"));
         let masked = redactor.redact(&encoded);
         assert!(masked.contains(crate::MASK), "{what}: base64 at offset {} is not masked", prefix.len());

@@ -33,6 +33,10 @@ const PERCENT_SETS: [KeptSet; 9] = [
     KeptSet { kept: b"!$&'()*+,-._~/:;=@[\\]^|?`{}", plus_for_space: false },
 ];
 
+/// Values longer than this are searched for as they are and trimmed only: a certificate
+/// bundle's dozens of encodings would make an automaton of hundreds of megabytes.
+const MAX_ENCODED: usize = 16 * 1024;
+
 /// Every form of `value` worth searching for, each once; the value itself first.
 ///
 /// Each form is made from the value and from its trimmed text (a value loaded with a trailing
@@ -43,7 +47,8 @@ pub(crate) fn encodings(value: &str) -> Vec<Vec<u8>> {
     let trimmed = value.trim();
     let bases = if trimmed.is_empty() || trimmed == value { vec![value] } else { vec![value, trimmed] };
     for base in bases {
-        for form in forms_of(base) {
+        let base_forms = if base.len() > MAX_ENCODED { vec![base.as_bytes().to_vec()] } else { forms_of(base) };
+        for form in base_forms {
             if !form.is_empty() && seen.insert(form.clone()) {
                 forms.push(form);
             }
@@ -178,6 +183,12 @@ mod tests {
         assert!(has("caf\u{e9}", "caf\\u00E9"), "upper-case unicode escapes");
         assert!(has("S3cure$Pass@2024", "S3cure$Pass%402024"), "url's userinfo set");
         assert!(has("  padded-secret\n", "padded-secret"), "trimmed");
+    }
+
+    #[test]
+    fn a_very_long_value_is_searched_for_as_it_is() {
+        let pem = format!("-----BEGIN KEY-----\n{}\n-----END KEY-----\n", "QUJD+/".repeat(4000));
+        assert_eq!(encodings(&pem), vec![pem.as_bytes().to_vec(), pem.trim().as_bytes().to_vec()]);
     }
 
     #[test]

@@ -224,6 +224,10 @@ impl Spans {
     }
 }
 
+/// How long a run of matches reaching into the held bytes may grow before its complete part is
+/// masked and written: a [`RedactingWriter`] holds back at most this plus the longest pattern.
+const MAX_HELD_RUN: usize = 64 * 1024;
+
 /// How many trailing bytes a [`RedactingWriter`] keeps back.
 #[derive(Clone, Copy)]
 enum Hold {
@@ -237,8 +241,9 @@ enum Hold {
 
 /// A writer that masks loaded secrets in everything written through it (see [`Redactor::writer`]).
 ///
-/// It holds back only the last bytes that could still begin a secret; `flush` writes all but
-/// a tail that does begin one, and drop writes everything, so no output is lost.
+/// It holds back only the last bytes that could still begin a secret (or continue a run of
+/// matches, at most 64 KiB of it); `flush` writes all but a tail that does begin one, and drop
+/// writes everything, so no output is lost.
 ///
 /// It keeps the `io::Write` contract: a `write` that returns an error has taken none of its
 /// bytes, so a caller that retries does not duplicate output. Bytes it has taken but the inner
@@ -268,8 +273,19 @@ impl<W: Write> RedactingWriter<W> {
         let mut taken = 0;
         for (start, end) in self.redactor.find_all(&self.pending) {
             if end > cut {
-                // A match reaching into the held bytes might grow with the next write.
-                cut = cut.min(start);
+                if cut - start.min(cut) <= MAX_HELD_RUN {
+                    // A match reaching into the held bytes might grow with the next write.
+                    cut = cut.min(start);
+                    break;
+                }
+                // A run of matches that keeps going (a secret such as `00000000` in a stream
+                // of zeros) is masked up to its last match that is complete, so that what is
+                // held stays bounded.
+                let complete = self.redactor.find_all(&self.pending[start..cut]).last().map_or(0, |(_, end)| *end);
+                self.ready.extend_from_slice(&self.pending[taken..start]);
+                self.ready.extend_from_slice(MASK.as_bytes());
+                taken = start + complete;
+                cut = taken;
                 break;
             }
             self.ready.extend_from_slice(&self.pending[taken..start]);
@@ -419,6 +435,21 @@ mod tests {
         let redactor = Redactor::new(with_overlap.iter().map(String::as_str));
         assert!(redactor.anchors.is_some());
         assert_eq!(redactor.redact("a value-0007-tailpiece-after b"), "a [REDACTED] b");
+    }
+
+    #[test]
+    fn a_run_of_matches_without_end_is_held_bounded() {
+        let redactor = Redactor::new(["00000000"]);
+        let mut out = Vec::new();
+        let mut writer = redactor.writer(&mut out);
+        for _ in 0..200 {
+            writer.write_all(&[b'0'; 1024]).unwrap();
+            assert!(writer.pending.len() <= MAX_HELD_RUN + 2 * 1024, "{}", writer.pending.len());
+        }
+        writer.write_all(b" end").unwrap();
+        drop(writer);
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains("00000000") && out.ends_with("[REDACTED] end"), "{}", &out[out.len() - 40..]);
     }
 
     #[test]

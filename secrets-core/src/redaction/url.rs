@@ -153,7 +153,11 @@ impl SecretValue for SecretUrl {
         let scheme = url.scheme().to_owned();
         let has_authority = raw.expose_secret().split_once(':').is_some_and(|(_, rest)| rest.starts_with("//"));
         let shown = split_safely(raw.expose_secret(), &url).then(|| shown_parts(&url));
-        let parts = secret_parts(&url);
+        let mut parts = secret_parts(&url);
+        // A host that is not shown may hold anything (`db;user=sa;password=…`).
+        if shown.is_none() {
+            parts.extend(url.host_str().filter(|host| host.len() >= 8).map(SecretString::from));
+        }
         let mut written_back: String = url.into();
         written_back.zeroize();
         Ok(Self { raw, parts, scheme, has_authority, shown })
@@ -169,8 +173,19 @@ impl SecretValue for SecretUrl {
 }
 
 /// Whether the authority `url` parsed is the one a reader of `raw` sees: a `//` authority, no
-/// `\`, no `@` after it, and the same host.
-fn split_safely(raw: &str, url: &url::Url) -> bool {
+/// `\`, no `@` after it, and the same host, which looks like a host name or is an IP address
+/// (an opaque host such as `db;user=sa;password=…` holds anything).
+pub(crate) fn split_safely(raw: &str, url: &url::Url) -> bool {
+    let host_like = match url.host() {
+        Some(url::Host::Domain(name)) => {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        }
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+        None => false,
+    };
+    if !host_like {
+        return false;
+    }
     let Some(rest) = raw.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
         return false;
     };
@@ -193,21 +208,27 @@ fn split_safely(raw: &str, url: &url::Url) -> bool {
         .eq_ignore_ascii_case(parsed.trim_start_matches('[').trim_end_matches(']'))
 }
 
+/// Whether `text` looks like a name (a user, a database): letters, digits, `_-.$`, at most 64.
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 64
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$'))
+}
+
 fn shown_parts(url: &url::Url) -> Shown {
     let has_password = url.password().is_some();
-    let name_like = |text: &str| {
-        !text.is_empty()
-            && text.len() <= 64
-            && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$'))
-    };
+    let name_like = is_name;
     let path = url.path();
     let database = DATABASE_SCHEMES
         .contains(&url.scheme())
         .then(|| path.strip_prefix('/').unwrap_or(path))
         .filter(|name| name_like(name))
         .map(str::to_owned);
+    // A user beside a password is shown on request only when short: a token can be the user
+    // beside a filler password (`https://ghp_…:x-oauth-basic@github.com`).
+    let shown_user = |user: &&str| has_password && user.len() <= 16 && name_like(user);
     Shown {
-        user: Some(url.username()).filter(|user| has_password && name_like(user)).map(str::to_owned),
+        user: Some(url.username()).filter(shown_user).map(str::to_owned),
         has_userinfo: has_password || !url.username().is_empty(),
         host: url.host_str().map(str::to_owned),
         port: url.port_or_known_default(),
@@ -218,26 +239,38 @@ fn shown_parts(url: &url::Url) -> Shown {
     }
 }
 
-/// The texts besides the raw URL that reveal it: the URL as `url` writes it, the password and
-/// a user without password (a token) as written and decoded, and the path and query of a URL
-/// that is not a database's (a webhook's token).
+/// The texts besides the raw URL that reveal it: the URL as `url` writes it; the password,
+/// `user:password` (what HTTP Basic authentication encodes) and a user that is no short name
+/// (a token: alone, or beside a filler password), as written and decoded; the query and each of its values of 6 or
+/// more characters (`?password=…`); and the path of a URL that is not a database's (a
+/// webhook's token).
 fn secret_parts(url: &url::Url) -> Vec<SecretString> {
-    let mut parts = vec![url.as_str()];
-    let decoded = |text: &str| percent_decode(text);
-    let mut owned = Vec::new();
-    if let Some(password) = url.password().filter(|password| !password.is_empty()) {
-        parts.push(password);
-        owned.push(decoded(password));
-    } else if url.username().len() >= 6 {
-        parts.push(url.username());
-        owned.push(decoded(url.username()));
+    let mut parts: Vec<String> = vec![url.as_str().to_owned()];
+    let mut with_decoded = |text: &str| {
+        parts.push(text.to_owned());
+        parts.push(percent_decode(text));
+    };
+    let password = url.password().filter(|password| !password.is_empty());
+    if let Some(password) = password {
+        with_decoded(password);
+        with_decoded(&format!("{}:{password}", url.username()));
     }
-    if !DATABASE_SCHEMES.contains(&url.scheme()) {
-        parts.extend([url.path()].into_iter().chain(url.query()).filter(|part| part.len() >= 8));
+    let user = url.username();
+    if user.len() >= 6 && !(password.is_some() && user.len() <= 16 && is_name(user)) {
+        with_decoded(user);
     }
-    let mut secrets: Vec<SecretString> = parts.into_iter().map(SecretString::from).collect();
-    secrets.extend(owned.into_iter().map(SecretString::from));
-    secrets
+    if let Some(query) = url.query().filter(|query| query.len() >= 8) {
+        with_decoded(query);
+    }
+    if !DATABASE_SCHEMES.contains(&url.scheme()) && url.path().len() >= 8 {
+        with_decoded(url.path());
+    }
+    for (_, value) in url.query_pairs().filter(|(_, value)| value.chars().count() >= 6) {
+        parts.push(value.into_owned());
+    }
+    parts.sort_unstable();
+    parts.dedup();
+    parts.into_iter().map(SecretString::from).collect()
 }
 
 /// `%XX` sequences decoded, as text (invalid UTF-8 replaced).
@@ -308,6 +341,11 @@ mod tests {
             ("redis://:pw-2@cache:6379/0", "SecretUrl(redis://[REDACTED]@cache:6379/0)"),
             ("https://example.com/?token=abc#frag", "SecretUrl(https://example.com:443?[REDACTED]#[REDACTED])"),
             ("mailto:someone@example.com", "SecretUrl(mailto:[REDACTED])"),
+            // An opaque host holds anything: `;key=value` connection strings.
+            ("sqlserver://db.internal;user=sa;password=Str0ngPassw0rd", "SecretUrl(sqlserver:[REDACTED])"),
+            ("redis://cache,password=pw-12345", "SecretUrl(redis:[REDACTED])"),
+            ("postgres://[::1]:5432/app", "SecretUrl(postgres://[::1]:5432/app)"),
+            ("postgres://db_primary.internal/app", "SecretUrl(postgres://db_primary.internal/app)"),
             // Text that merely parses as a URL: its "scheme" may be the secret.
             ("AKIAIOSFODNN7EXAMPLE:wJalrXUtnFEMI", "SecretUrl([REDACTED])"),
             ("admin:hunter2pass", "SecretUrl([REDACTED])"),
@@ -321,6 +359,36 @@ mod tests {
     fn a_url_that_does_not_parse_is_refused_without_its_text() {
         let error = SecretUrl::from_secret(SecretString::from("postgres://app:pa/ss@db/app")).err().unwrap();
         assert_eq!(error.reason(), "not a URL: invalid port number");
+    }
+
+    #[test]
+    fn a_token_as_the_user_beside_a_filler_password_is_never_shown() {
+        let url = SecretUrl::from_secret(SecretString::from(
+            "https://ghp_0123456789abcdefABCDEF:x-oauth-basic@github.com/org/repo",
+        ))
+        .unwrap();
+        assert_eq!(url.masked(true), "https://[REDACTED]@github.com:443/[REDACTED]");
+        let parts = url.secret_parts();
+        assert!(parts.contains(&"ghp_0123456789abcdefABCDEF"));
+        assert!(parts.contains(&"ghp_0123456789abcdefABCDEF:x-oauth-basic"), "Basic authentication's text");
+    }
+
+    #[test]
+    fn an_opaque_host_is_a_part_to_mask() {
+        let url = SecretUrl::from_secret(SecretString::from("sqlserver://db.internal;user=sa;password=Str0ngPassw0rd"))
+            .unwrap();
+        assert_eq!(url.host(), None);
+        assert!(url.secret_parts().contains(&"db.internal;user=sa;password=Str0ngPassw0rd"));
+    }
+
+    #[test]
+    fn query_values_are_parts_to_mask() {
+        let url =
+            SecretUrl::from_secret(SecretString::from("postgres://db/app?password=hunter2hunter2&sslmode=require"))
+                .unwrap();
+        assert_eq!(format!("{url:?}"), "SecretUrl(postgres://db/app?[REDACTED])");
+        let parts = url.secret_parts();
+        assert!(parts.contains(&"hunter2hunter2") && parts.contains(&"require"));
     }
 
     #[test]

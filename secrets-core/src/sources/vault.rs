@@ -348,8 +348,11 @@ const NOT_A_URL: &str = "(VAULT_ADDR, not a URL: not shown)";
 /// without userinfo, so what errors show is what is contacted; `None` when it is not an
 /// `http` or `https` URL with a host.
 fn request_address(configured: &str) -> Option<String> {
-    let mut url = url::Url::parse(configured.trim()).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    let configured = configured.trim();
+    let mut url = url::Url::parse(configured).ok()?;
+    // A password with `/`, `?` or `\` ends the authority early (`https://ops:2024/pw@vault`
+    // is host `ops`): such an address is refused, never contacted nor shown.
+    if !matches!(url.scheme(), "http" | "https") || !crate::redaction::url::split_safely(configured, &url) {
         return None;
     }
     url.set_username("").ok()?;
