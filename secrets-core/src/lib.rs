@@ -69,13 +69,15 @@
 //!   `vault`); [`MapSource`] serves tests.
 //! - **Files**: only regular files are read, each bounded (1 MiB by default): a FIFO, a
 //!   device, a socket, a directory, a broken link or an oversized file is an error naming the
-//!   path, never a wait. One trailing newline is removed; a file readable by group or others is
-//!   a warning (an error under [`Policy::strict`]); [`Policy::forbid_plain_env`] accepts secrets
+//!   path, never a wait. One trailing newline is removed; a file readable or writable by group
+//!   or others is a warning (an error under [`Policy::strict`]); [`Policy::forbid_plain_env`] accepts secrets
 //!   only from files, credentials and stores. A `.env` anyone else could have written (writable
 //!   by others, owned by another user than the process's or root, in a directory others may
 //!   write to without the sticky bit) is refused.
 //! - **Vault**: the token goes only to the configured address: no redirect is followed, no
-//!   proxy from the environment is used, and no text the server sent reaches an error.
+//!   proxy from the environment is used, no text the server sent reaches an error, and the
+//!   address is shown without userinfo, as requests go to it (one whose host is ambiguous is
+//!   refused).
 //! - **Redaction**: [`SecretContract::redactor`] masks every loaded secret, whatever its type,
 //!   in the forms it leaks in (trimmed, percent-, form-, JSON-, Rust- and base64-encoded), in any
 //!   text, and [`RedactingWriter`] in a stream; feature `tracing` adds a `MakeWriter` for logs
