@@ -96,6 +96,11 @@ fn reference(secrets: &[String], text: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// Each filler followed by the secret it picks.
+fn interleaved(secrets: &[String], pieces: &[(String, usize)]) -> String {
+    pieces.iter().flat_map(|(filler, pick)| [filler.as_str(), secrets[pick % secrets.len()].as_str()]).collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
@@ -104,12 +109,8 @@ proptest! {
         secrets in proptest::collection::vec("[A-Za-z0-9]{8,30}", 30..60),
         pieces in proptest::collection::vec(("[ -~]{0,40}", 0usize..60), 1..20),
     ) {
-        // Over 256 patterns: the anchor scan is used; it must mask exactly what the reference masks.
-        let mut text = String::new();
-        for (filler, pick) in &pieces {
-            text.push_str(filler);
-            text.push_str(&secrets[pick % secrets.len()]);
-        }
+        // Over 64 patterns: the anchor scan is used; it must mask exactly what the reference masks.
+        let text = interleaved(&secrets, &pieces);
         let redactor = secrets_core::Redactor::new(secrets.iter().map(String::as_str));
         prop_assert_eq!(redactor.redact(&text).into_owned(), reference(&secrets, &text));
     }
@@ -121,11 +122,7 @@ proptest! {
     ) {
         // A three-letter alphabet makes secrets overlap and nest in the text; with fewer than
         // about ten secrets (64 patterns) one automaton is used, with more the anchor scan.
-        let mut text = String::new();
-        for (filler, pick) in &pieces {
-            text.push_str(filler);
-            text.push_str(&secrets[pick % secrets.len()]);
-        }
+        let text = interleaved(&secrets, &pieces);
         let redactor = secrets_core::Redactor::new(secrets.iter().map(String::as_str));
         prop_assert_eq!(redactor.redact(&text).into_owned(), reference(&secrets, &text));
     }

@@ -49,19 +49,23 @@ fn the_writer_masks_across_writes() {
     assert_eq!(writer.get_ref().as_slice(), b"a [REDACTED] b");
 }
 
+/// A writer into a shared buffer, for `tracing`.
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[test]
 fn a_service_masks_its_logs_with_one_line() {
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let secrets = loaded();
     let buffer = Buffer::default();
     let sink = buffer.clone();
@@ -227,29 +231,15 @@ fn the_redactor_masks_the_forms_logs_and_libraries_write() {
         assert_eq!(masked, "login failed for [REDACTED] today", "{form:?}");
     }
     // Through `tracing` itself: a `&str` field is printed with `{:?}`.
-    let output = Arc::new(Mutex::new(Vec::new()));
+    let output = Buffer::default();
     let sink = output.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_writer(RedactingMakeWriter::new(redactor, move || SharedBuf(sink.clone())))
+        .with_writer(RedactingMakeWriter::new(redactor, move || sink.clone()))
         .with_ansi(false)
         .finish();
     tracing::subscriber::with_default(subscriber, || tracing::info!(password = secret, "login"));
-    let logged = String::from_utf8(output.lock().unwrap().clone()).unwrap();
+    let logged = String::from_utf8(output.0.lock().unwrap().clone()).unwrap();
     assert!(logged.contains("password=\"[REDACTED]\"") && !logged.contains("w0rd"), "{logged}");
-}
-
-/// A writer into a shared buffer, for `tracing`.
-struct SharedBuf(Arc<Mutex<Vec<u8>>>);
-
-impl Write for SharedBuf {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 #[test]
