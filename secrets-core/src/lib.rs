@@ -58,8 +58,10 @@
 //!   A `#[config]` is required unless it is an `Option` or has a `default`. An invalid or
 //!   unreadable value is an error in every category. With `.hard_fail(false)` problems are
 //!   reported instead of failing (a missing non-`Option` field still fails a load).
-//! - **Empty values**: empty or whitespace-only values count as missing ("set but empty"),
-//!   unless the secret says `allow_empty`.
+//! - **Empty values**: empty or whitespace-only values count as unset: a setting's default
+//!   applies (the report says "empty, default used"), else the variable is "set but empty".
+//!   With `#[secret(allow_empty)]` or `#[config(allow_empty)]` the empty text is the value, and
+//!   a setting's parser judges it. A load that fails always names at least one problem.
 //! - **Precedence**: [`SecretContract::load`] asks, first match wins, systemd credentials
 //!   (`$CREDENTIALS_DIRECTORY`), `NAME_FILE` files (an error when `NAME` is set too), the process
 //!   environment, then the nearest `.env` walking up from the current directory
@@ -172,8 +174,9 @@ pub mod __private {
         required: bool,
         default: Option<&'static str>,
         description: &'static str,
+        allow_empty: bool,
     ) -> VarSpec {
-        VarSpec::config(name, field, required, default, description)
+        VarSpec::config(name, field, required, default, description, allow_empty)
     }
 
     /// The accessor of an `Option` field: the value, or an error naming the variable.

@@ -146,6 +146,12 @@ impl<'a> Values<'a> {
     ) -> Option<SecretString> {
         let var = &self.vars[index];
         let refused = refusal(var, value.expose_secret(), &origin);
+        if let (Some(State::Empty), Some(default)) = (&refused, var.default()) {
+            // An empty setting is unset: its default applies, and the report says so.
+            concerns.push(Concern::EmptyDefaultUsed);
+            self.notes.push((index, Note::Found(Origin::Default, concerns)));
+            return Some(SecretString::from(default));
+        }
         if refused.is_none() && var.kind() == Kind::Secret && too_short(value.expose_secret()) {
             concerns.push(Concern::TooShort);
         }
@@ -334,7 +340,11 @@ fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
 pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -> (StatusReport, Option<C>) {
     let mut values = Values::new(C::spec(), source);
     let contract = build::<C>(&mut values);
-    (report(C::spec(), values, source, policy), contract)
+    let report = report(C::spec(), values, source, policy);
+    match contract {
+        Some(contract) => (report, Some(contract)),
+        None => (failed_report(report), None),
+    }
 }
 
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
@@ -354,8 +364,19 @@ pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Re
             emit_events(&accept(report(C::spec(), values, source, policy), policy)?);
             Ok(contract)
         }
-        None => Err(ContractError::new(report(C::spec(), values, source, policy))),
+        None => Err(ContractError::new(failed_report(report(C::spec(), values, source, policy)))),
     }
+}
+
+/// The report of a load that could not build its contract, which names at least one problem:
+/// a variable the policy would let pass, yet without which a field cannot be built, is an error.
+fn failed_report(mut report: StatusReport) -> StatusReport {
+    // A report with no problem here is a bug: debug builds (the tests) say so; others fail closed.
+    debug_assert!(!report.is_ok(), "a failed load named no problem:\n{report}");
+    if report.is_ok() {
+        report.escalate_unconfigured();
+    }
+    report
 }
 
 /// Judges a contract without keeping its values.

@@ -99,6 +99,7 @@ impl VarSpec {
         required: bool,
         default: Option<&'static str>,
         description: &'static str,
+        allow_empty: bool,
     ) -> Self {
         let category = if required { Category::Required } else { Category::Optional };
         Self {
@@ -108,7 +109,7 @@ impl VarSpec {
             category,
             description,
             feature: None,
-            allow_empty: false,
+            allow_empty,
             default,
             credential: None,
         }
@@ -144,7 +145,8 @@ impl VarSpec {
         self.feature
     }
 
-    /// Whether an empty value counts as set.
+    /// Whether an empty value counts as set (and goes to the parser); without it, an empty value
+    /// is unset: a setting's default applies, else it is "set but empty".
     pub fn allow_empty(&self) -> bool {
         self.allow_empty
     }

@@ -20,7 +20,7 @@ const SECRET_KEYS: [&str; 10] = [
     "credential",
     "default",
 ];
-const CONFIG_KEYS: [&str; 3] = ["env", "default", "description"];
+const CONFIG_KEYS: [&str; 4] = ["env", "default", "description", "allow_empty"];
 const CONTRACT_KEYS: [&str; 1] = ["prefix"];
 
 /// What a secret's absence means.
@@ -228,6 +228,14 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     if meta.path.is_ident("description") {
         let value = meta.value()?.parse()?;
         set_once(cx, meta, &mut out.description, value);
+        return Ok(());
+    }
+    // #[config(allow_empty)]
+    if meta.path.is_ident("allow_empty") {
+        if out.allow_empty {
+            cx.error_spanned(&meta.path, "duplicate #[config] key `allow_empty`");
+        }
+        out.allow_empty = true;
         return Ok(());
     }
     unknown_key(cx, meta, "config", &CONFIG_KEYS)

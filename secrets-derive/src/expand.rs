@@ -164,8 +164,9 @@ fn var_spec(field: &Field<'_>) -> TokenStream {
         Role::Config => {
             let required = field.option_inner.is_none() && field.attrs.default.is_none();
             let default = option_str(field.attrs.default.as_ref().map(syn::LitStr::value));
+            let allow_empty = field.attrs.allow_empty;
             quote! {
-                ::secrets_core::__private::config_var(#env, #label, #required, #default, #description)
+                ::secrets_core::__private::config_var(#env, #label, #required, #default, #description, #allow_empty)
             }
         }
     }

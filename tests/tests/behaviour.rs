@@ -392,3 +392,71 @@ fn parsed_secrets_load_through_secret_box() {
     let error = Pinned::load_from(&MapSource::new().with("ADMIN_PIN", "49x21")).unwrap_err();
     assert!(error.to_string().contains("ADMIN_PIN (required secret): invalid: not a valid u32"), "{error}");
 }
+
+#[derive(SecretContract)]
+struct Settings {
+    #[secret(required)]
+    api_token: SecretString,
+    #[config(default = "8080")]
+    port: u16,
+    #[config(default = "info")]
+    log_level: String,
+    #[config(allow_empty, default = "default-banner")]
+    banner: String,
+    #[config(allow_empty)]
+    retries: Option<u32>,
+    #[config]
+    region: Option<String>,
+}
+
+#[test]
+fn an_empty_setting_with_a_default_takes_the_default_and_says_so() {
+    for empty in ["", " ", "\t \n"] {
+        let source = MapSource::new()
+            .with("API_TOKEN", "tok-0123456789")
+            .with("PORT", empty)
+            .with("LOG_LEVEL", empty)
+            .with("BANNER", "")
+            .with("REGION", empty);
+        let settings = Settings::load_from(&source).unwrap();
+        assert_eq!((*settings.port(), settings.log_level().as_str()), (8080, "info"));
+        // `allow_empty` keeps the empty text.
+        assert_eq!(settings.banner(), "");
+        assert!(!settings.has_region());
+        let report = Settings::status_from(&source).to_string();
+        assert!(report.contains("✅ PORT: configured (CONFIG) from default (empty, default used)"), "{report}");
+        assert!(report.contains("✅ BANNER: configured (CONFIG) from map\n"), "{report}");
+    }
+    // `allow_empty` hands the empty text to the parser, which judges it.
+    let source = MapSource::new().with("API_TOKEN", "tok-0123456789").with("RETRIES", "");
+    let error = Settings::load_from(&source).unwrap_err().to_string();
+    assert!(error.contains("RETRIES (optional config): invalid: cannot parse integer from empty string"), "{error}");
+}
+
+#[test]
+fn a_failing_load_always_names_a_problem() {
+    // Every mix of absent, empty, blank, invalid and valid values, under every policy.
+    let values = [None, Some(""), Some("  "), Some("x\0y"), Some("not-a-number"), Some("42")];
+    for token in values {
+        for port in values {
+            for retries in values {
+                let mut source = MapSource::new();
+                for (name, value) in [("API_TOKEN", token), ("PORT", port), ("RETRIES", retries), ("BANNER", port)] {
+                    if let Some(value) = value {
+                        source.insert(name, value);
+                    }
+                }
+                for policy in [Policy::startup(), Policy::strict(), Policy::startup().hard_fail(false)] {
+                    if let Err(error) = Settings::load_with(&source, policy) {
+                        let text = error.to_string();
+                        assert!(!text.contains(": 0 problems"), "{text}");
+                        assert!(!error.report().is_ok(), "{text}");
+                    }
+                    if Settings::load_with(&source, policy).is_err() {
+                        assert!(Settings::validate_from(&source, policy.hard_fail(true)).is_err());
+                    }
+                }
+            }
+        }
+    }
+}

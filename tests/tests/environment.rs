@@ -158,7 +158,10 @@ fn a_small_contract_is_read_one_variable_at_a_time_with_the_same_results() {
     assert_eq!(report.entry("REDIS_URL").unwrap().state(), &State::Missing);
     let unreadable = State::Unreadable { reason: "not valid UTF-8".to_owned() };
     assert_eq!(report.entry("OPENAI_API_KEY").unwrap().state(), &unreadable);
-    assert_eq!(report.entry("LOG_LEVEL").unwrap().state(), &State::Empty);
+    // Set but empty, with a default: the default is used, and the report says so.
+    let log_level = report.entry("LOG_LEVEL").unwrap();
+    assert_eq!((log_level.state(), log_level.origin()), (&State::Configured, Some(&Origin::Default)));
+    assert_eq!(log_level.concerns(), [secrets_core::Concern::EmptyDefaultUsed]);
     assert_eq!(report.entry("DATABASE_URL").unwrap().origin(), Some(&Origin::Env));
     assert_eq!(report.to_json(), AppSecrets::status_from(&OneAtATime(EnvSource)).to_json());
     let error = AppSecrets::load_from(&EnvSource).unwrap_err().to_string();

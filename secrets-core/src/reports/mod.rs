@@ -255,6 +255,15 @@ impl StatusReport {
         &mut self.entries
     }
 
+    /// Makes every variable that is not configured an error: for a load that failed with none.
+    pub(crate) fn escalate_unconfigured(&mut self) {
+        for entry in &mut self.entries {
+            if entry.state != State::Configured {
+                entry.level = Level::Error;
+            }
+        }
+    }
+
     pub(crate) fn set_unknown(&mut self, unknown: Vec<Unknown>) {
         self.unknown = unknown;
     }

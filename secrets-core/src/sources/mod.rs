@@ -179,6 +179,8 @@ pub enum Concern {
     },
     /// The secret is shorter than 8 characters: too short to mask in logs without masking words.
     TooShort,
+    /// A setting set but empty, so its default was used (`#[config(allow_empty)]` keeps the empty text).
+    EmptyDefaultUsed,
     /// The file is readable or writable by its group or by others: a warning, an error under
     /// `Policy::strict()`.
     Insecure {
@@ -204,6 +206,7 @@ impl fmt::Display for Concern {
         match self {
             Self::TrailingWhitespace => f.write_str("trailing whitespace kept"),
             Self::TooShort => f.write_str("shorter than 8 characters: too short to mask in logs"),
+            Self::EmptyDefaultUsed => f.write_str("empty, default used"),
             Self::HoldsSecret { secret } => write!(f, "holds the value of secret {secret}"),
             Self::Insecure { mode } => {
                 let access = match (mode & 0o044 != 0, mode & 0o022 != 0) {
