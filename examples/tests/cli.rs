@@ -74,7 +74,9 @@ fn check_reads_an_explicit_env_file_and_names_its_line() {
     let (output, _, stderr) = secrets(&["check", "--env-file", file.to_str().unwrap()], &[]);
     assert_eq!(output.status.code(), Some(78));
     assert!(
-        stderr.contains("BIND_ADDR (optional config): invalid: invalid socket address syntax (from prod.env:3)"),
+        stderr.contains(
+            "BIND_ADDR (optional config): invalid value \"nowhere\": invalid socket address syntax (from prod.env:3)"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains(&format!("looked in: NAME_FILE variables, process environment, {}", file.display())));

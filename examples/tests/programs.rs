@@ -139,7 +139,7 @@ fn ops_script_lists_every_problem_at_once() {
         [
             "  DATABASE_URL (required secret): missing, Postgres connection string",
             "  OPENAI_API_KEY (billing secret): missing, OpenAI API, billed per embedding",
-            "  BATCH_SIZE (optional config): invalid: invalid digit found in string (from env), Documents per API call",
+            "  BATCH_SIZE (optional config): invalid value \"lots\": invalid digit found in string (from env), Documents per API call",
         ]
     );
 }

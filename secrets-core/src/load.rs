@@ -18,6 +18,9 @@ use crate::value::{ParseError, SecretValue};
 /// Secrets shorter than this are warned about: masking them in logs would mask ordinary words.
 const MIN_MASKABLE: usize = 8;
 
+/// An invalid setting's text is shown up to this many characters.
+const MAX_SHOWN_CHARS: usize = 64;
+
 /// Values longer than this are refused: no secret or setting is a megabyte long.
 const MAX_VALUE_LEN: usize = 1024 * 1024;
 
@@ -42,6 +45,8 @@ pub struct Values<'a> {
     configs: Vec<(usize, SecretString)>,
     /// The text of every secret whose type keeps none, for the redactor.
     kept: Vec<(usize, SecretString)>,
+    /// Settings that did not parse: their text and the parser's (scrubbed) reason.
+    invalid_settings: Vec<(usize, SecretString, String)>,
 }
 
 /// What a source returned for one variable.
@@ -70,6 +75,7 @@ impl<'a> Values<'a> {
             refused: Vec::new(),
             configs: Vec::new(),
             kept: Vec::new(),
+            invalid_settings: Vec::new(),
         }
     }
 
@@ -101,9 +107,16 @@ impl<'a> Values<'a> {
     {
         let raw = self.take(index)?;
         self.configs.push((index, SecretString::from(raw.expose_secret())));
-        let parsed =
-            raw.expose_secret().parse::<T>().map_err(|error| ParseError::scrubbed(&error, raw.expose_secret()));
-        self.record(index, parsed)
+        match raw.expose_secret().parse::<T>() {
+            Ok(value) => Some(value),
+            Err(error) => {
+                // The text is shown with the reason, once any secret it holds is masked (in
+                // `into_entries`, when every secret can be asked for).
+                let reason = ParseError::scrubbed(&error, raw.expose_secret()).reason().to_owned();
+                self.invalid_settings.push((index, raw, reason));
+                None
+            }
+        }
     }
 
     /// Looks up the value at `index`: the value if it is usable, a config default if it is
@@ -177,6 +190,32 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// Refuses each setting that did not parse, showing its text: quoted, cut at
+    /// `MAX_SHOWN_CHARS` characters, and with every secret the sources hold masked (asked for
+    /// again here, on this rare path, so that a secret declared after the setting counts too).
+    fn judge_invalid_settings(&mut self) {
+        if self.invalid_settings.is_empty() {
+            return;
+        }
+        let secrets: Vec<SecretString> = self
+            .vars
+            .iter()
+            .filter(|var| var.kind() == Kind::Secret)
+            .filter_map(|var| self.source.lookup_var(var).ok().flatten())
+            .map(|found| found.value)
+            .collect();
+        let redactor = crate::Redactor::new(secrets.iter().map(ExposeSecret::expose_secret));
+        for (index, raw, reason) in std::mem::take(&mut self.invalid_settings) {
+            let masked = redactor.redact(raw.expose_secret());
+            let mut shown: String = masked.chars().take(MAX_SHOWN_CHARS).collect();
+            if masked.chars().nth(MAX_SHOWN_CHARS).is_some() {
+                shown.push('…');
+            }
+            let reason = format!("value {shown:?}: {reason}");
+            self.refused.push((index, State::Invalid { reason }));
+        }
+    }
+
     /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` characters).
     fn check_configs(&mut self, secrets: &[(usize, &str)]) {
         for (index, raw) in std::mem::take(&mut self.configs) {
@@ -200,6 +239,7 @@ impl<'a> Values<'a> {
         // A variable without a note is a plain value of the process environment: fine unless the
         // policy forbids plain values, and then the report judges which ones.
         self.refused.is_empty()
+            && self.invalid_settings.is_empty()
             && !policy.forbids_plain_env()
             && self.notes.iter().all(|(index, note)| {
                 let var = &self.vars[*index];
@@ -214,7 +254,8 @@ impl<'a> Values<'a> {
     }
 
     /// The report entry of every variable.
-    fn into_entries(self, policy: Policy) -> Vec<Entry> {
+    fn into_entries(mut self, policy: Policy) -> Vec<Entry> {
+        self.judge_invalid_settings();
         let mut notes: Vec<Option<Note>> = self.vars.iter().map(|_| None).collect();
         for (index, note) in self.notes {
             notes[index] = Some(note);

@@ -82,7 +82,7 @@ fn one_error_lists_every_problem_and_where_it_looked() {
             "  OPENAI_API_KEY (billing secret): missing, OpenAI API (spends money)",
             "  OPENAI_ORG_ID (billing secret): missing",
             "  ANTHROPIC_API_KEY (external secret): missing, Anthropic API",
-            "  PORT (optional config): invalid: invalid digit found in string (from map)",
+            "  PORT (optional config): invalid value \"http\": invalid digit found in string (from map)",
         ]
     );
     assert_eq!(lines[7], "looked in: map");
@@ -132,7 +132,9 @@ fn config_defaults_apply_and_parse_errors_name_the_variable() {
     let report = AppSecrets::status_from(&without(&["PORT"]));
     assert_eq!(report.entry("PORT").unwrap().origin(), Some(&Origin::Default));
     let error = AppSecrets::load_from(&without(&[]).with("WORKERS", "many")).unwrap_err();
-    assert!(error.to_string().contains("WORKERS (optional config): invalid: invalid digit found in string"));
+    assert!(
+        error.to_string().contains("WORKERS (optional config): invalid value \"many\": invalid digit found in string")
+    );
 }
 
 #[test]
@@ -430,7 +432,10 @@ fn an_empty_setting_with_a_default_takes_the_default_and_says_so() {
     // `allow_empty` hands the empty text to the parser, which judges it.
     let source = MapSource::new().with("API_TOKEN", "tok-0123456789").with("RETRIES", "");
     let error = Settings::load_from(&source).unwrap_err().to_string();
-    assert!(error.contains("RETRIES (optional config): invalid: cannot parse integer from empty string"), "{error}");
+    assert!(
+        error.contains("RETRIES (optional config): invalid value \"\": cannot parse integer from empty string"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -459,4 +464,75 @@ fn a_failing_load_always_names_a_problem() {
             }
         }
     }
+}
+
+#[derive(SecretContract)]
+#[contract(prefix = "RT_")]
+struct RoundTrip {
+    /// The API token.
+    /// It is rotated monthly: # not a comment marker here
+    #[secret(required)]
+    api_token: SecretString,
+    #[config(default = "a value with spaces # and a hash")]
+    banner: String,
+    #[config(default = "say \"hi\" and 'bye' \\ $HOME ${USER}")]
+    greeting: String,
+    #[config(default = "line one\nline two")]
+    motd: String,
+    #[config(default = "8080")]
+    port: u16,
+    #[config(description = "Region\n\nwith a blank line")]
+    region: Option<String>,
+}
+
+#[test]
+fn the_env_example_reads_back_through_the_libraries_own_reader() {
+    use secrets_core::Source as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env.example");
+    fs::write(&path, RoundTrip::env_example()).unwrap();
+    let source = secrets_core::DotenvSource::load(&path).unwrap_or_else(|error| panic!("{error}"));
+    for var in RoundTrip::spec().vars() {
+        let found = source.lookup(var.name()).unwrap().map(|found| found.value.expose_secret().to_owned());
+        assert_eq!(found.as_deref(), Some(var.default().unwrap_or("")), "{}", var.name());
+    }
+    // Every description line stays a comment, so only the variables are defined.
+    let mut names = source.names();
+    names.sort();
+    assert_eq!(names, ["RT_API_TOKEN", "RT_BANNER", "RT_GREETING", "RT_MOTD", "RT_PORT", "RT_REGION"]);
+}
+
+#[derive(SecretContract)]
+struct Shown {
+    #[config]
+    port: u16,
+    #[config]
+    workers: Option<u32>,
+    #[secret(required)]
+    db_password: SecretString,
+}
+
+#[test]
+fn an_invalid_setting_shows_its_text_quoted_cut_and_masked() {
+    let long = "9".repeat(100);
+    let source =
+        MapSource::new().with("PORT", "80a").with("WORKERS", long.as_str()).with("DB_PASSWORD", "pw-Zq8Kp2Wm7Rt4");
+    let error = Shown::load_from(&source).unwrap_err().to_string();
+    assert!(
+        error.contains("PORT (required config): invalid value \"80a\": invalid digit found in string (from map)"),
+        "{error}"
+    );
+    let cut = format!("WORKERS (optional config): invalid value \"{}…\": number too large", "9".repeat(64));
+    assert!(error.contains(&cut), "{error}");
+    // A setting that holds a secret (declared after it, loaded or not) shows it masked; control
+    // characters are escaped.
+    let source = MapSource::new().with("PORT", "x-pw-Zq8Kp2Wm7Rt4\u{1b}[2J").with("DB_PASSWORD", "pw-Zq8Kp2Wm7Rt4");
+    let error = Shown::load_from(&source).unwrap_err();
+    let text = format!("{error}\n{}", error.report().to_json());
+    assert!(text.contains("invalid value \"x-[REDACTED]\\u{1b}[2J\""), "{text}");
+    assert!(!text.contains("Zq8Kp2") && !text.contains('\u{1b}'), "{text}");
+    // A secret's text is never shown.
+    let error = AppSecrets::load_from(&MapSource::new().with("DATABASE_URL", "x\0y")).unwrap_err().to_string();
+    assert!(error.contains("DATABASE_URL (required secret): invalid: contains a NUL byte"), "{error}");
 }

@@ -21,7 +21,8 @@ pub enum State {
     Empty,
     /// Set, but not a valid value for the field's type.
     Invalid {
-        /// Why, without the value.
+        /// Why: for a secret, without the value; for a setting, its text first (`value "80a":
+        /// invalid digit found in string`), quoted, cut at 64 characters, secrets masked.
         reason: String,
     },
     /// A source could not read it (not UTF-8, a file that cannot be read).
@@ -55,6 +56,8 @@ impl fmt::Display for State {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("set but empty"),
+            // A setting's reason begins with its text: `invalid value "80a": …`.
+            Self::Invalid { reason } if reason.starts_with("value \"") => write!(f, "invalid {reason}"),
             Self::Invalid { reason } | Self::Unreadable { reason } => write!(f, "{}: {reason}", self.as_str()),
             _ => f.write_str(self.as_str()),
         }
