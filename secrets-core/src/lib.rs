@@ -56,7 +56,12 @@
 //!   | `optional` | fine | fine | fine |
 //!
 //!   A `#[config]` is required unless it is an `Option` or has a `default`. An invalid or
-//!   unreadable value is an error in every category. With `.hard_fail(false)` problems are
+//!   unreadable value is an error in every category; an invalid setting shows its text, quoted,
+//!   cut at 64 characters, with any loaded secret masked (`PORT (config): invalid value "80a":
+//!   invalid digit found in string`); a secret's text is never shown.
+//! - **Values**: a setting is any `FromStr` type; `bool` accepts `true`/`false`, `1`/`0`,
+//!   `yes`/`no`, `on`/`off` in any case, and `Duration` (`std::time::Duration`, known by its
+//!   written name) `250ms`, `30s`, `5m`, `1h30m`, `2d`, refusing a bare number. With `.hard_fail(false)` problems are
 //!   reported instead of failing (a missing non-`Option` field still fails a load).
 //! - **Empty values**: empty or whitespace-only values count as unset: a setting's default
 //!   applies (the report says "empty, default used"), else the variable is "set but empty".

@@ -21,6 +21,9 @@ const MIN_MASKABLE: usize = 8;
 /// An invalid setting's text is shown up to this many characters.
 const MAX_SHOWN_CHARS: usize = 64;
 
+/// A setting parser's message is kept up to this many characters.
+const MAX_REASON_CHARS: usize = 200;
+
 /// Values longer than this are refused: no secret or setting is a megabyte long.
 const MAX_VALUE_LEN: usize = 1024 * 1024;
 
@@ -105,14 +108,31 @@ impl<'a> Values<'a> {
         T: FromStr,
         T::Err: Display,
     {
+        self.setting(index, str::parse::<T>)
+    }
+
+    /// Takes a `bool` setting: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, in any case.
+    pub fn config_bool(&mut self, index: usize) -> Option<bool> {
+        self.setting(index, crate::value::parse_bool)
+    }
+
+    /// Takes a `Duration` setting: `250ms`, `30s`, `5m`, `1h30m`, `2d`; a bare number is refused.
+    pub fn config_duration(&mut self, index: usize) -> Option<std::time::Duration> {
+        self.setting(index, crate::value::parse_duration)
+    }
+
+    /// Takes and parses the setting at `index` with `parse`; `None` when missing or invalid.
+    fn setting<T, E: Display>(&mut self, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
         let raw = self.take(index)?;
         self.configs.push((index, SecretString::from(raw.expose_secret())));
-        match raw.expose_secret().parse::<T>() {
+        match parse(raw.expose_secret()) {
             Ok(value) => Some(value),
             Err(error) => {
                 // The text is shown with the reason, once any secret it holds is masked (in
                 // `into_entries`, when every secret can be asked for).
-                let reason = ParseError::scrubbed(&error, raw.expose_secret()).reason().to_owned();
+                // The parser's message may quote the text, which is shown anyway; the secrets it
+                // may hold are masked with it.
+                let reason: String = error.to_string().chars().take(MAX_REASON_CHARS).collect();
                 self.invalid_settings.push((index, raw, reason));
                 None
             }
@@ -211,7 +231,7 @@ impl<'a> Values<'a> {
             if masked.chars().nth(MAX_SHOWN_CHARS).is_some() {
                 shown.push('…');
             }
-            let reason = format!("value {shown:?}: {reason}");
+            let reason = format!("value {shown:?}: {}", redactor.redact(&reason));
             self.refused.push((index, State::Invalid { reason }));
         }
     }

@@ -73,8 +73,9 @@ impl ParseError {
         Self { reason: reason.into() }
     }
 
-    /// A parser's message about a setting, with every run of 4 or more characters of `raw`
-    /// masked. Secrets never use it: their parser's message is dropped whole.
+    /// A parser's message with every form of `raw` and every run of 4 or more of its characters
+    /// (in any case) masked, for a [`SecretValue`] implementation that keeps a parser's message;
+    /// the library's own secret types drop such messages whole.
     pub fn scrubbed(message: &impl Display, raw: &str) -> Self {
         Self { reason: scrub(&message.to_string(), raw) }
     }
@@ -89,6 +90,51 @@ impl Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.reason)
     }
+}
+
+/// A lenient `bool`: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, ignoring case and
+/// surrounding whitespace.
+pub(crate) fn parse_bool(text: &str) -> Result<bool, &'static str> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("expected true/false, 1/0, yes/no or on/off"),
+    }
+}
+
+/// A `Duration` with units: `250ms`, `30s`, `5m`, `1h30m`, `2d` (`ms`, `s`, `m`, `h`, `d`, in
+/// decreasing order, each once); a bare number is refused, as its unit would be a guess.
+pub(crate) fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    const UNITS: [(&str, u64); 5] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)];
+    let text = text.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("a duration needs a unit: {text}s, {text}m or {text}ms"));
+    }
+    let invalid = || "expected a duration such as 250ms, 30s, 5m, 1h30m or 2d".to_owned();
+    let (mut rest, mut millis, mut next_unit) = (text, 0u64, 0);
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let letters = rest[digits..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        if digits == 0 || letters == 0 {
+            return Err(invalid());
+        }
+        let number: u64 = rest[..digits].parse().map_err(|_| "a duration that large does not fit".to_owned())?;
+        let unit = &rest[digits..digits + letters];
+        let Some(position) = UNITS.iter().skip(next_unit).position(|(name, _)| *name == unit) else {
+            return Err(invalid());
+        };
+        let scale = UNITS[next_unit + position].1;
+        next_unit += position + 1;
+        millis = number
+            .checked_mul(scale)
+            .and_then(|part| millis.checked_add(part))
+            .ok_or_else(|| "a duration that large does not fit".to_owned())?;
+        rest = &rest[digits + letters..];
+    }
+    if text.is_empty() {
+        return Err(invalid());
+    }
+    Ok(std::time::Duration::from_millis(millis))
 }
 
 /// Messages longer than this are cut: a parser that echoes input at length says nothing useful.
@@ -146,6 +192,39 @@ mod tests {
         let raw = "a\"b\\c-d\u{e4}e-Secret9";
         assert_eq!(scrub(&format!("bad value {raw:?}"), raw), "bad value \"[REDACTED]\"");
         assert_eq!(scrub("bad value A\"B\\C-D\u{c4}E-SECRET9!", raw), "bad value [REDACTED]!");
+    }
+
+    #[test]
+    fn bools_are_lenient() {
+        for text in ["true", "TRUE", "1", "yes", "Yes", " on "] {
+            assert_eq!(parse_bool(text), Ok(true), "{text}");
+        }
+        for text in ["false", "0", "no", "OFF"] {
+            assert_eq!(parse_bool(text), Ok(false), "{text}");
+        }
+        assert!(parse_bool("maybe").is_err() && parse_bool("").is_err());
+    }
+
+    #[test]
+    fn durations_need_units() {
+        use std::time::Duration;
+        let cases = [
+            ("250ms", 250),
+            ("30s", 30_000),
+            ("5m", 300_000),
+            ("1h30m", 5_400_000),
+            ("2d", 172_800_000),
+            ("1d2h3m4s5ms", 93_784_005),
+        ];
+        for (text, millis) in cases {
+            assert_eq!(parse_duration(text), Ok(Duration::from_millis(millis)), "{text}");
+        }
+        assert_eq!(parse_duration("30").unwrap_err(), "a duration needs a unit: 30s, 30m or 30ms");
+        for text in ["", "s", "5x", "5 m", "30m1h", "1s1s", "-5s", "1.5h", "ms5"] {
+            assert!(parse_duration(text).is_err(), "{text}");
+        }
+        assert_eq!(parse_duration("99999999999999999999d").unwrap_err(), "a duration that large does not fit");
+        assert_eq!(parse_duration("9999999999999999d").unwrap_err(), "a duration that large does not fit");
     }
 
     #[test]

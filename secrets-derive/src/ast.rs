@@ -25,6 +25,13 @@ pub(crate) struct Field<'a> {
     pub(crate) env_name: String,
 }
 
+/// A setting type with a parser of the runtime's own.
+#[derive(Clone, Copy)]
+pub(crate) enum KnownSetting {
+    Bool,
+    Duration,
+}
+
 /// A field's role once its attributes are known to be consistent.
 pub(crate) enum Role {
     Secret(Category),
@@ -59,6 +66,23 @@ impl Field<'_> {
     /// The type the loader parses: `T` for both `T` and `Option<T>`.
     pub(crate) fn value_ty(&self) -> &Type {
         self.option_inner.unwrap_or(self.ty)
+    }
+
+    /// A setting type the runtime parses its own way, known by its written name as clap does:
+    /// `bool` (`yes`, `on`, `1`…) and `Duration` (`30s`, `1h30m`).
+    pub(crate) fn known_setting(&self) -> Option<KnownSetting> {
+        let Type::Path(path) = self.value_ty() else { return None };
+        if path.qself.is_some() {
+            return None;
+        }
+        let names: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+        let arguments = path.path.segments.iter().any(|segment| !segment.arguments.is_empty());
+        match names.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            _ if arguments => None,
+            ["bool"] => Some(KnownSetting::Bool),
+            ["Duration"] | ["std" | "core", "time", "Duration"] => Some(KnownSetting::Duration),
+            _ => None,
+        }
     }
 
     /// The description: the `description` key, else the doc comment, else empty.

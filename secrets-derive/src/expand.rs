@@ -5,7 +5,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use crate::ast::{self, Contract, Field, Role};
+use crate::ast::{self, Contract, Field, KnownSetting, Role};
 use crate::attr::Category;
 use crate::ctxt::Ctxt;
 use crate::{fallback, valid};
@@ -184,10 +184,15 @@ fn option_str(value: Option<String>) -> TokenStream {
 fn load(index: usize, field: &Field<'_>) -> TokenStream {
     let ty = field.value_ty();
     // The method's own span decides where rustc puts an unmet `SecretValue` bound: the type.
-    let method = match field.role() {
-        Role::Secret(_) => Ident::new("secret", ty.span()),
-        Role::Config => Ident::new("config", ty.span()),
+    let method = match (field.role(), field.known_setting()) {
+        (Role::Secret(_), _) => Ident::new("secret", ty.span()),
+        (Role::Config, Some(KnownSetting::Bool)) => Ident::new("config_bool", ty.span()),
+        (Role::Config, Some(KnownSetting::Duration)) => Ident::new("config_duration", ty.span()),
+        (Role::Config, None) => Ident::new("config", ty.span()),
     };
+    if field.known_setting().is_some() {
+        return quote_spanned! {ty.span()=> __values.#method(#index) };
+    }
     quote_spanned! {ty.span()=>
         __values.#method::<#ty>(#index)
     }

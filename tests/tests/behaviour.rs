@@ -536,3 +536,35 @@ fn an_invalid_setting_shows_its_text_quoted_cut_and_masked() {
     let error = AppSecrets::load_from(&MapSource::new().with("DATABASE_URL", "x\0y")).unwrap_err().to_string();
     assert!(error.contains("DATABASE_URL (required secret): invalid: contains a NUL byte"), "{error}");
 }
+
+#[derive(SecretContract)]
+struct Toggles {
+    #[config(default = "false")]
+    sso_enabled: bool,
+    #[config]
+    debug: Option<bool>,
+    #[config(default = "30s")]
+    timeout: std::time::Duration,
+    #[config]
+    grace: Option<core::time::Duration>,
+}
+
+#[test]
+fn bools_and_durations_are_read_as_people_write_them() {
+    use std::time::Duration;
+    let source = MapSource::new().with("SSO_ENABLED", "Yes").with("DEBUG", "off").with("GRACE", "1h30m");
+    let toggles = Toggles::load_from(&source).unwrap();
+    assert!(*toggles.sso_enabled());
+    assert_eq!(toggles.debug().copied().ok(), Some(false));
+    assert_eq!(*toggles.timeout(), Duration::from_secs(30));
+    assert_eq!(toggles.grace().copied().ok(), Some(Duration::from_secs(5400)));
+    let source = MapSource::new().with("SSO_ENABLED", "maybe").with("TIMEOUT", "30").with("GRACE", "5x");
+    let error = Toggles::load_from(&source).unwrap_err().to_string();
+    for expected in [
+        "SSO_ENABLED (optional config): invalid value \"maybe\": expected true/false, 1/0, yes/no or on/off",
+        "TIMEOUT (optional config): invalid value \"30\": a duration needs a unit: 30s, 30m or 30ms",
+        "GRACE (optional config): invalid value \"5x\": expected a duration such as 250ms, 30s, 5m, 1h30m or 2d",
+    ] {
+        assert!(error.contains(expected), "{error}");
+    }
+}
