@@ -95,10 +95,14 @@ impl Display for ParseError {
 /// A lenient `bool`: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, ignoring case and
 /// surrounding whitespace.
 pub(crate) fn parse_bool(text: &str) -> Result<bool, &'static str> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "on" => Ok(true),
-        "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err("expected true/false, 1/0, yes/no or on/off"),
+    let text = text.trim();
+    let is = |words: [&str; 4]| words.iter().any(|word| word.eq_ignore_ascii_case(text));
+    if is(["true", "1", "yes", "on"]) {
+        Ok(true)
+    } else if is(["false", "0", "no", "off"]) {
+        Ok(false)
+    } else {
+        Err("expected true/false, 1/0, yes/no or on/off")
     }
 }
 
