@@ -61,7 +61,9 @@
 //!   invalid digit found in string`); a secret's text is never shown.
 //! - **Values**: a setting is any `FromStr` type; `bool` accepts `true`/`false`, `1`/`0`,
 //!   `yes`/`no`, `on`/`off` in any case, and `Duration` (`std::time::Duration`, known by its
-//!   written name) `250ms`, `30s`, `5m`, `1h30m`, `2d`, refusing a bare number. With `.hard_fail(false)` problems are
+//!   written name) `250ms`, `30s`, `5m`, `1h30m`, `2d`, refusing a bare number; `Vec<T>` is
+//!   a list of `T` split at `,` (`#[config(sep = " ")]` sets another), items trimmed, empty
+//!   items left out, an invalid one named by its position. With `.hard_fail(false)` problems are
 //!   reported instead of failing (a missing non-`Option` field still fails a load).
 //! - **Empty values**: empty or whitespace-only values count as unset: a setting's default
 //!   applies (the report says "empty, default used"), else the variable is "set but empty".

@@ -121,6 +121,15 @@ impl<'a> Values<'a> {
         self.setting(index, crate::value::parse_duration)
     }
 
+    /// Takes a list setting: items split at `sep`, trimmed, empty ones left out, each parsed.
+    pub fn config_list<T>(&mut self, index: usize, sep: &str) -> Option<Vec<T>>
+    where
+        T: FromStr,
+        T::Err: Display,
+    {
+        self.setting(index, |text| crate::value::parse_list(text, sep))
+    }
+
     /// Takes and parses the setting at `index` with `parse`; `None` when missing or invalid.
     fn setting<T, E: Display>(&mut self, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
         let raw = self.take(index)?;

@@ -141,6 +141,21 @@ pub(crate) fn parse_duration(text: &str) -> Result<std::time::Duration, String> 
     Ok(std::time::Duration::from_millis(millis))
 }
 
+/// A list: the items of `text` between `sep`, trimmed, empty ones left out, each parsed; an
+/// error names the item by its position and text.
+pub(crate) fn parse_list<T>(text: &str, sep: &str) -> Result<Vec<T>, String>
+where
+    T: FromStr,
+    T::Err: Display,
+{
+    text.split(sep)
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .enumerate()
+        .map(|(index, item)| item.parse::<T>().map_err(|error| format!("item {} ({item:?}): {error}", index + 1)))
+        .collect()
+}
+
 /// Messages longer than this are cut: a parser that echoes input at length says nothing useful.
 const MAX_REASON: usize = 200;
 /// Values longer than this are not searched for: the parser's message is dropped instead.
@@ -229,6 +244,17 @@ mod tests {
         }
         assert_eq!(parse_duration("99999999999999999999d").unwrap_err(), "a duration that large does not fit");
         assert_eq!(parse_duration("9999999999999999d").unwrap_err(), "a duration that large does not fit");
+    }
+
+    #[test]
+    fn lists_are_split_trimmed_and_parsed() {
+        assert_eq!(parse_list::<String>(" a, b ,c,,", ","), Ok(vec!["a".into(), "b".into(), "c".into()]));
+        assert_eq!(parse_list::<u16>("80 443  8080", " "), Ok(vec![80, 443, 8080]));
+        assert_eq!(parse_list::<u16>("", ","), Ok(vec![]));
+        assert_eq!(
+            parse_list::<u16>("80,http,443", ",").unwrap_err(),
+            "item 2 (\"http\"): invalid digit found in string"
+        );
     }
 
     #[test]

@@ -27,9 +27,11 @@ pub(crate) struct Field<'a> {
 
 /// A setting type with a parser of the runtime's own.
 #[derive(Clone, Copy)]
-pub(crate) enum KnownSetting {
+pub(crate) enum KnownSetting<'a> {
     Bool,
     Duration,
+    /// `Vec<T>`: a list of `T`.
+    List(&'a Type),
 }
 
 /// A field's role once its attributes are known to be consistent.
@@ -69,11 +71,14 @@ impl Field<'_> {
     }
 
     /// A setting type the runtime parses its own way, known by its written name as clap does:
-    /// `bool` (`yes`, `on`, `1`…) and `Duration` (`30s`, `1h30m`).
-    pub(crate) fn known_setting(&self) -> Option<KnownSetting> {
+    /// `bool` (`yes`, `on`, `1`…), `Duration` (`30s`, `1h30m`) and `Vec<T>` (a list).
+    pub(crate) fn known_setting(&self) -> Option<KnownSetting<'_>> {
         let Type::Path(path) = self.value_ty() else { return None };
         if path.qself.is_some() {
             return None;
+        }
+        if let Some(item) = vec_item(path) {
+            return Some(KnownSetting::List(item));
         }
         let names: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
         let arguments = path.path.segments.iter().any(|segment| !segment.arguments.is_empty());
@@ -129,6 +134,22 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
         })
         .collect();
     Some(Contract { input, prefix, fields })
+}
+
+/// `T` when `path` is written `Vec<T>` (or `std::vec::Vec<T>`, `alloc::vec::Vec<T>`).
+fn vec_item(path: &syn::TypePath) -> Option<&Type> {
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    let last = segments.last()?;
+    let prefix: Vec<String> = segments[..segments.len() - 1].iter().map(|segment| segment.ident.to_string()).collect();
+    let prefix_ok = prefix.is_empty() || prefix == ["std", "vec"] || prefix == ["alloc", "vec"];
+    if last.ident != "Vec" || !prefix_ok {
+        return None;
+    }
+    let PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+    match arguments.args.iter().collect::<Vec<_>>().as_slice() {
+        [GenericArgument::Type(item)] => Some(item),
+        _ => None,
+    }
 }
 
 /// `T` when `ty` is written `Option<T>` (or `core::option::Option<T>`, `std::option::Option<T>`).

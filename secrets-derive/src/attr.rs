@@ -20,7 +20,7 @@ const SECRET_KEYS: [&str; 10] = [
     "credential",
     "default",
 ];
-const CONFIG_KEYS: [&str; 4] = ["env", "default", "description", "allow_empty"];
+const CONFIG_KEYS: [&str; 5] = ["env", "default", "description", "allow_empty", "sep"];
 const CONTRACT_KEYS: [&str; 1] = ["prefix"];
 
 /// What a secret's absence means.
@@ -76,6 +76,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) allow_empty: bool,
     pub(crate) default: Option<LitStr>,
     pub(crate) credential: Option<LitStr>,
+    /// The separator of a list setting (`Vec<T>`); `,` when none is given.
+    pub(crate) sep: Option<LitStr>,
     /// The doc comment, the description when none is given.
     pub(crate) doc: Option<String>,
 }
@@ -236,6 +238,15 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
             cx.error_spanned(&meta.path, "duplicate #[config] key `allow_empty`");
         }
         out.allow_empty = true;
+        return Ok(());
+    }
+    // #[config(sep = " ")]
+    if meta.path.is_ident("sep") {
+        let value: LitStr = meta.value()?.parse()?;
+        if value.value().is_empty() {
+            cx.error_spanned(&value, "a list separator cannot be empty");
+        }
+        set_once(cx, meta, &mut out.sep, value);
         return Ok(());
     }
     unknown_key(cx, meta, "config", &CONFIG_KEYS)

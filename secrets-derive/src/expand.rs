@@ -183,18 +183,30 @@ fn option_str(value: Option<String>) -> TokenStream {
 /// The expression that parses one field from the loaded values.
 fn load(index: usize, field: &Field<'_>) -> TokenStream {
     let ty = field.value_ty();
-    // The method's own span decides where rustc puts an unmet `SecretValue` bound: the type.
-    let method = match (field.role(), field.known_setting()) {
-        (Role::Secret(_), _) => Ident::new("secret", ty.span()),
-        (Role::Config, Some(KnownSetting::Bool)) => Ident::new("config_bool", ty.span()),
-        (Role::Config, Some(KnownSetting::Duration)) => Ident::new("config_duration", ty.span()),
-        (Role::Config, None) => Ident::new("config", ty.span()),
-    };
-    if field.known_setting().is_some() {
-        return quote_spanned! {ty.span()=> __values.#method(#index) };
-    }
-    quote_spanned! {ty.span()=>
-        __values.#method::<#ty>(#index)
+    let role = field.role();
+    match (role, field.known_setting()) {
+        (Role::Config, Some(KnownSetting::Bool)) => {
+            let method = Ident::new("config_bool", ty.span());
+            quote_spanned! {ty.span()=> __values.#method(#index) }
+        }
+        (Role::Config, Some(KnownSetting::Duration)) => {
+            let method = Ident::new("config_duration", ty.span());
+            quote_spanned! {ty.span()=> __values.#method(#index) }
+        }
+        (Role::Config, Some(KnownSetting::List(item))) => {
+            let method = Ident::new("config_list", item.span());
+            let sep = field.attrs.sep.as_ref().map_or_else(|| ",".to_owned(), syn::LitStr::value);
+            quote_spanned! {item.span()=> __values.#method::<#item>(#index, #sep) }
+        }
+        // The method's own span decides where rustc puts an unmet `SecretValue` bound: the type.
+        (Role::Secret(_), _) => {
+            let method = Ident::new("secret", ty.span());
+            quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
+        }
+        (Role::Config, None) => {
+            let method = Ident::new("config", ty.span());
+            quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
+        }
     }
 }
 

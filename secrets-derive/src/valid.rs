@@ -59,6 +59,11 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
             check_secret_type(cx, field, *category);
         }
         FieldKind::Config { .. } => {
+            if let (Some(sep), false) =
+                (&field.attrs.sep, matches!(field.known_setting(), Some(crate::ast::KnownSetting::List(_))))
+            {
+                cx.error_spanned(sep, "`sep` is for a list setting: the field's type is `Vec<T>` or `Option<Vec<T>>`");
+            }
             if let (Some(default), Some(_)) = (&field.attrs.default, field.option_inner) {
                 cx.error_spanned(
                     default,

@@ -568,3 +568,28 @@ fn bools_and_durations_are_read_as_people_write_them() {
         assert!(error.contains(expected), "{error}");
     }
 }
+
+#[derive(SecretContract)]
+struct Lists {
+    #[config(default = "localhost")]
+    allowed_hosts: Vec<String>,
+    #[config(sep = " ")]
+    ports: Vec<u16>,
+    #[config]
+    admins: Option<Vec<String>>,
+}
+
+#[test]
+fn list_settings_are_split_trimmed_and_parsed() {
+    let source = MapSource::new().with("ALLOWED_HOSTS", " a.example, b.example ,,c.example,").with("PORTS", "80  443");
+    let lists = Lists::load_from(&source).unwrap();
+    assert_eq!(lists.allowed_hosts(), &["a.example", "b.example", "c.example"]);
+    assert_eq!(lists.ports(), &[80, 443]);
+    assert!(!lists.has_admins());
+    let lists = Lists::load_from(&MapSource::new().with("PORTS", "8080").with("ADMINS", "ana,bo")).unwrap();
+    assert_eq!((lists.allowed_hosts().as_slice(), lists.admins().unwrap().len()), (&["localhost".to_owned()][..], 2));
+    let error = Lists::load_from(&MapSource::new().with("PORTS", "80 http 443")).unwrap_err().to_string();
+    let expected =
+        "PORTS (required config): invalid value \"80 http 443\": item 2 (\"http\"): invalid digit found in string";
+    assert!(error.contains(expected), "{error}");
+}
