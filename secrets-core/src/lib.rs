@@ -63,7 +63,8 @@
 //!   `yes`/`no`, `on`/`off` in any case, and `Duration` (`std::time::Duration`, known by its
 //!   written name) `250ms`, `30s`, `5m`, `1h30m`, `2d`, refusing a bare number; `Vec<T>` is
 //!   a list of `T` split at `,` (`#[config(sep = " ")]` sets another), items trimmed, empty
-//!   items left out, an invalid one named by its position. With `.hard_fail(false)` problems are
+//!   items left out, an invalid one named by its position. `#[config(skip)]`: a field that is
+//!   no variable, filled with `Default::default()`. With `.hard_fail(false)` problems are
 //!   reported instead of failing (a missing non-`Option` field still fails a load).
 //! - **Empty values**: empty or whitespace-only values count as unset: a setting's default
 //!   applies (the report says "empty, default used"), else the variable is "set but empty".

@@ -20,7 +20,7 @@ const SECRET_KEYS: [&str; 10] = [
     "credential",
     "default",
 ];
-const CONFIG_KEYS: [&str; 5] = ["env", "default", "description", "allow_empty", "sep"];
+const CONFIG_KEYS: [&str; 6] = ["env", "default", "description", "allow_empty", "sep", "skip"];
 const CONTRACT_KEYS: [&str; 1] = ["prefix"];
 
 /// What a secret's absence means.
@@ -78,6 +78,8 @@ pub(crate) struct FieldAttrs {
     pub(crate) credential: Option<LitStr>,
     /// The separator of a list setting (`Vec<T>`); `,` when none is given.
     pub(crate) sep: Option<LitStr>,
+    /// `#[config(skip)]`: no variable; the field is `Default::default()`.
+    pub(crate) skip: Option<Ident>,
     /// The doc comment, the description when none is given.
     pub(crate) doc: Option<String>,
 }
@@ -238,6 +240,14 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
             cx.error_spanned(&meta.path, "duplicate #[config] key `allow_empty`");
         }
         out.allow_empty = true;
+        return Ok(());
+    }
+    // #[config(skip)]
+    if meta.path.is_ident("skip") {
+        if out.skip.is_some() {
+            cx.error_spanned(&meta.path, "duplicate #[config] key `skip`");
+        }
+        out.skip = meta.path.get_ident().cloned();
         return Ok(());
     }
     // #[config(sep = " ")]

@@ -32,16 +32,34 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let ident = &contract.input.ident;
     let name = ident.to_string();
     let (impl_generics, ty_generics, where_clause) = contract.input.generics.split_for_impl();
-    let vars = contract.fields.iter().map(var_spec);
-    let names = contract.fields.iter().map(|field| &field.env_name);
+    // Skipped fields read no variable: they are left out of the spec, and indices count the others.
+    let variables: Vec<&Field<'_>> = contract.fields.iter().filter(|field| field.attrs.skip.is_none()).collect();
+    let mut next = 0;
+    let indices: Vec<Option<usize>> = contract
+        .fields
+        .iter()
+        .map(|field| {
+            field.attrs.skip.is_none().then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect();
+    let vars = variables.iter().copied().map(var_spec);
+    let names = variables.iter().map(|field| &field.env_name);
     let prefix = &contract.prefix;
-    let loads = contract.fields.iter().enumerate().map(|(index, field)| load(index, field));
+    let loads = contract.fields.iter().zip(&indices).map(|(field, index)| {
+        index.map_or_else(
+            || quote_spanned!(field.ty.span()=> ::core::default::Default::default()),
+            |index| load(index, field),
+        )
+    });
     let all_fields = contract.fields.iter().map(|field| field.ident);
     let required: Vec<&Ident> =
-        contract.fields.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
+        variables.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
     let fields = contract.fields.iter().map(|field| field.ident);
     let texts = secret_texts(contract);
-    let methods = contract.fields.iter().enumerate().map(|(index, field)| methods(contract, index, field));
+    let methods = variables.iter().enumerate().map(|(index, field)| methods(contract, index, field));
     let features = contract.feature_groups().into_iter().map(|(feature, members)| {
         let vis = &contract.input.vis;
         let method = format_ident!("has_{}", feature);
@@ -127,15 +145,19 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
 
 /// One statement per secret field, adding its texts (and index) for `redactor()`.
 fn secret_texts<'a>(contract: &'a Contract<'_>) -> impl Iterator<Item = TokenStream> + 'a {
-    contract.fields.iter().enumerate().filter(|(_, field)| matches!(field.role(), Role::Secret(_))).map(
-        |(index, field)| {
+    contract
+        .fields
+        .iter()
+        .filter(|field| field.attrs.skip.is_none())
+        .enumerate()
+        .filter(|(_, field)| matches!(field.role(), Role::Secret(_)))
+        .map(|(index, field)| {
             let ident = field.ident;
             let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
             quote! {
                 (&::secrets_core::__private::#wrapper(&self.#ident)).add_texts(#index, &mut __texts);
             }
-        },
-    )
+        })
 }
 
 /// The static description of one field's variable.

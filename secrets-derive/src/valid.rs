@@ -13,6 +13,9 @@ pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) {
     let mut seen: HashMap<&str, &Field<'_>> = HashMap::new();
     for field in &contract.fields {
         check_field(cx, field);
+        if field.attrs.skip.is_some() {
+            continue;
+        }
         match seen.get(field.env_name.as_str()) {
             Some(first) => {
                 let message = format!(
@@ -57,6 +60,19 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
         }
         FieldKind::Secret { category: Some((category, _)), .. } => {
             check_secret_type(cx, field, *category);
+        }
+        FieldKind::Config { .. } if field.attrs.skip.is_some() => {
+            let attrs = &field.attrs;
+            let keys = [("env", attrs.env.as_ref()), ("default", attrs.default.as_ref()), ("sep", attrs.sep.as_ref())];
+            for (key, value) in keys {
+                if let Some(value) = value {
+                    cx.error_spanned(value, format_args!("a skipped field reads no variable: drop `{key}`"));
+                }
+            }
+            if attrs.allow_empty {
+                let skip = attrs.skip.as_ref().expect("checked by the guard");
+                cx.error_spanned(skip, "a skipped field reads no variable: drop `allow_empty`");
+            }
         }
         FieldKind::Config { .. } => {
             if let (Some(sep), false) =

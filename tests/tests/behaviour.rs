@@ -593,3 +593,32 @@ fn list_settings_are_split_trimmed_and_parsed() {
         "PORTS (required config): invalid value \"80 http 443\": item 2 (\"http\"): invalid digit found in string";
     assert!(error.contains(expected), "{error}");
 }
+
+/// Built at startup, not read from a variable.
+#[derive(Debug, Default, PartialEq)]
+struct Cache {
+    entries: usize,
+}
+
+#[derive(SecretContract)]
+struct WithSkipped {
+    #[secret(required)]
+    api_token: SecretString,
+    #[config(skip)]
+    cache: Cache,
+    #[config(default = "8080")]
+    port: u16,
+    #[config(skip)]
+    started: Option<String>,
+}
+
+#[test]
+fn a_skipped_field_reads_no_variable_and_is_its_default() {
+    let source = MapSource::new().with("API_TOKEN", "tok-0123456789").with("CACHE", "ignored").with("PORT", "9090");
+    let contract = WithSkipped::load_from(&source).unwrap();
+    assert_eq!((&contract.cache, contract.started.as_deref(), *contract.port()), (&Cache::default(), None, 9090));
+    let names: Vec<&str> = WithSkipped::spec().vars().iter().map(secrets_core::VarSpec::name).collect();
+    assert_eq!(names, ["API_TOKEN", "PORT"]);
+    assert!(!WithSkipped::env_example().contains("CACHE"));
+    assert!(format!("{contract:?}").contains("cache: Cache { entries: 0 }"));
+}
