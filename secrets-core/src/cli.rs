@@ -133,6 +133,14 @@ fn execute<C: SecretContract>(
             } else {
                 Policy::startup().include_billing(sub.get_flag("include-billing"))
             };
+            if sub.get_flag("check-unknown") && C::spec().prefix().is_empty() {
+                // Without a prefix every variable of the host would be unknown: say so, not nothing.
+                let _ = writeln!(
+                    err,
+                    "note: --check-unknown checks nothing: {} has no #[contract(prefix = \"...\")] to tell its variables by",
+                    C::spec().name()
+                );
+            }
             match C::validate_from(&sources(sub), policy.check_unknown(sub.get_flag("check-unknown"))) {
                 Ok(report) => {
                     let _ = writeln!(out, "{report}");
@@ -335,6 +343,26 @@ SHOP_STRIPE_KYE=sk_y
         let (code, _, err) = run_in_process(&["secrets", "check", "--strict", "--check-unknown", "--env-file", file]);
         assert_eq!(code, EX_CONFIG);
         assert!(err.contains("  SHOP_STRIPE_KYE is set but not declared by the contract"), "{err}");
+    }
+
+    #[derive(crate::SecretContract)]
+    struct Unprefixed {
+        #[secret(required)]
+        stripe_key: crate::SecretString,
+    }
+
+    #[test]
+    fn check_unknown_without_a_prefix_says_it_checks_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".env");
+        std::fs::write(&file, "STRIPE_KEY=sk_x\nSTRIPE_KYE=sk_y\n").unwrap();
+        let args = ["secrets", "check", "--check-unknown", "--env-file", file.to_str().unwrap()];
+        let matches = command::<Unprefixed>().try_get_matches_from(args).unwrap();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = execute::<Unprefixed>(&matches, &|sources| sources, &mut out, &mut err);
+        let err = String::from_utf8(err).unwrap();
+        assert_eq!(code, 0);
+        assert!(err.contains("note: --check-unknown checks nothing: Unprefixed has no #[contract(prefix"), "{err}");
     }
 
     #[test]
