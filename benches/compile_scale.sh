@@ -16,24 +16,10 @@ profile=${PROFILE:-dev}
 work="$root/target/compile-scale"
 export CARGO_TARGET_DIR="$work/target"
 export CARGO_INCREMENTAL=0
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+source "$root/benches/crate.sh"
 
 for fields in $sizes; do
   dir="$work/contract_$fields"
-  mkdir -p "$dir/src"
-  cat > "$dir/Cargo.toml" <<TOML
-[package]
-name = "contract_$fields"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-secrets-core = { path = "$root/secrets-core" }
-
-[workspace]
-TOML
-  cp "$root/Cargo.lock" "$dir/Cargo.lock"
   {
     echo "//! A generated contract of $fields fields."
     echo "use secrets_core::{ContractError, SecretContract, SecretString};"
@@ -51,7 +37,7 @@ TOML
     echo "}"
     echo "/// Loads the contract and prints its Debug, so both are compiled here as in a program."
     echo "pub fn load() -> Result<String, ContractError> { Big::load().map(|big| format!(\"{big:?} {}\", big.has_extras())) }"
-  } > "$dir/src/lib.rs"
+  } | make_crate "contract_$fields"
   cargo build --quiet --offline --profile "$profile" --manifest-path "$dir/Cargo.toml"
   times=()
   for ((run = 0; run < runs; run++)); do

@@ -12,25 +12,7 @@ runs=${RUNS:-5}
 work="$root/target/compile-time"
 mkdir -p "$work"
 
-# A crate named $1 whose src/lib.rs is read from stdin, depending on secrets-core only.
-make_crate() {
-  local dir="$work/$1"
-  mkdir -p "$dir/src"
-  cat > "$dir/Cargo.toml" <<TOML
-[package]
-name = "$1"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-secrets-core = { path = "$root/secrets-core" }
-
-[workspace]
-TOML
-  cp "$root/Cargo.lock" "$dir/Cargo.lock"
-  cat > "$dir/src/lib.rs"
-}
+source "$root/benches/crate.sh"
 
 {
   echo "//! A generated contract of $fields required secrets."
@@ -81,7 +63,6 @@ TOML
 } | make_crate hand_written
 
 export CARGO_TARGET_DIR="$work/target"
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 declare -A result
 for profile in dev release; do

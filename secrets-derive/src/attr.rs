@@ -197,10 +197,7 @@ fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     }
     // #[secret(allow_empty)]
     if meta.path.is_ident("allow_empty") {
-        if out.allow_empty {
-            cx.error_spanned(&meta.path, "duplicate #[secret] key `allow_empty`");
-        }
-        out.allow_empty = true;
+        set_flag(cx, meta, "secret", &mut out.allow_empty);
         return Ok(());
     }
     // #[secret(default = "...")] is refused: a default secret is a secret committed to the code.
@@ -236,10 +233,7 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     }
     // #[config(allow_empty)]
     if meta.path.is_ident("allow_empty") {
-        if out.allow_empty {
-            cx.error_spanned(&meta.path, "duplicate #[config] key `allow_empty`");
-        }
-        out.allow_empty = true;
+        set_flag(cx, meta, "config", &mut out.allow_empty);
         return Ok(());
     }
     // #[config(skip)]
@@ -277,6 +271,15 @@ fn env_name(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<LitStr> {
 
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Sets a key that takes no value, recording an error if the key was already given.
+fn set_flag(cx: &mut Ctxt, meta: &ParseNestedMeta, attr: &str, flag: &mut bool) {
+    if *flag {
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        cx.error_spanned(&meta.path, format_args!("duplicate #[{attr}] key `{key}`"));
+    }
+    *flag = true;
 }
 
 /// Stores a key's value, recording an error if the key was already given.
