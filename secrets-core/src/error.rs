@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::reports::StatusReport;
-use crate::spec::{Kind, VarSpec};
+use crate::spec::{Group, Kind, Section, VarSpec};
 
 /// A contract that does not hold: every problem, one per line, and where values were looked for.
 ///
@@ -27,21 +27,60 @@ impl ContractError {
     }
 }
 
-/// An `Option` secret or setting read through its accessor while it is not set.
+/// An `Option` secret, setting or section read through its accessor while it is not loaded.
 #[derive(Clone, Copy, thiserror::Error)]
-#[error("{} is not set ({}){}", .var.name(), CategoryLabel(.var), Description(.var))]
+#[error("{}", Unloaded(.what))]
 pub struct SecretError {
-    var: &'static VarSpec,
+    what: What,
+}
+
+#[derive(Clone, Copy)]
+enum What {
+    Var(&'static VarSpec),
+    Section(Option<&'static Section>, &'static str),
 }
 
 impl SecretError {
     pub(crate) fn missing(var: &'static VarSpec) -> Self {
-        Self { var }
+        Self { what: What::Var(var) }
     }
 
-    /// The variable that is not set.
-    pub fn var(&self) -> &'static VarSpec {
-        self.var
+    pub(crate) fn section(section: Option<&'static Section>, field: &'static str) -> Self {
+        Self { what: What::Section(section, field) }
+    }
+
+    /// The variable that is not set; `None` for a section that is not loaded.
+    pub fn var(&self) -> Option<&'static VarSpec> {
+        match self.what {
+            What::Var(var) => Some(var),
+            What::Section(..) => None,
+        }
+    }
+
+    /// The section that is not loaded; `None` for a variable.
+    pub fn section_spec(&self) -> Option<&'static Section> {
+        match self.what {
+            What::Section(section, _) => section,
+            What::Var(_) => None,
+        }
+    }
+}
+
+struct Unloaded<'a>(&'a What);
+
+impl fmt::Display for Unloaded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self.0 {
+            What::Var(var) => write!(f, "{} is not set ({}){}", var.name(), CategoryLabel(var), Description(var)),
+            What::Section(Some(section), _) => {
+                write!(f, "section {} ({}*) is not loaded: ", section.field(), section.prefix())?;
+                match section.group() {
+                    Group::EnabledBy(switch) => write!(f, "{switch} is not true"),
+                    Group::AllOrNone | Group::Always => f.write_str("none of its variables is set"),
+                }
+            }
+            What::Section(None, field) => write!(f, "section {field} is not loaded"),
+        }
     }
 }
 

@@ -106,8 +106,10 @@
 
 extern crate self as secrets_core;
 
+mod bytes;
 #[cfg(feature = "cli")]
 pub mod cli;
+mod config_enum;
 mod contract;
 mod error;
 mod exit;
@@ -115,6 +117,7 @@ mod load;
 mod policy;
 mod redaction;
 mod reports;
+mod rules;
 mod sources;
 mod spec;
 mod suggest;
@@ -122,6 +125,7 @@ mod suggest;
 pub mod testing;
 mod value;
 
+pub use config_enum::{ConfigEnum, EnumError};
 pub use contract::SecretContract;
 pub use error::{ContractError, SecretError};
 pub use exit::{EX_CONFIG, config_error};
@@ -131,8 +135,9 @@ pub use redaction::RedactingMakeWriter;
 pub use redaction::url::SecretUrl;
 pub use redaction::{MASK, RedactingWriter, Redactor};
 pub use reports::{Entry, Level, State, StatusReport, Unknown};
+pub use rules::{Problems, RuleProblem};
 pub use secrecy::{ExposeSecret, SecretBox, SecretString, zeroize};
-pub use secrets_derive::SecretContract;
+pub use secrets_derive::{ConfigEnum, SecretContract};
 pub use sources::chain::Sources;
 pub use sources::dotenv::DotenvSource;
 pub use sources::env::EnvSource;
@@ -141,7 +146,7 @@ pub use sources::map::MapSource;
 #[cfg(feature = "vault")]
 pub use sources::vault::{VaultConfig, VaultSource};
 pub use sources::{Concern, Found, Origin, Source, SourceError};
-pub use spec::{Category, ContractSpec, Kind, VarSpec};
+pub use spec::{Category, ContractSpec, Group, Kind, Section, VarSpec};
 pub use value::{ParseError, SecretValue};
 
 /// Items the derive's generated code uses; not part of the public API.
@@ -149,7 +154,10 @@ pub use value::{ParseError, SecretValue};
 pub mod __private {
     use std::fmt;
 
+    pub use crate::bytes::SecretBytes;
+    pub use crate::config_enum::{NoValues, Probe};
     pub use crate::load::Values;
+    pub use crate::spec::{Group, Part};
     use crate::{Category, ContractSpec, SecretError, VarSpec};
 
     /// The spec of a contract.
@@ -160,6 +168,35 @@ pub mod __private {
         prefix: &'static str,
     ) -> ContractSpec {
         ContractSpec::new(name, vars, names, prefix)
+    }
+
+    /// The spec of a contract with nested sections, composed from its fields.
+    pub fn composed(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> ContractSpec {
+        ContractSpec::compose(name, prefix, parts)
+    }
+
+    /// The accessor of an `Option<Nested>` section: the section, or an error naming it.
+    pub fn section<'a, T>(
+        value: &'a Option<T>,
+        spec: &'static ContractSpec,
+        start: usize,
+        field: &'static str,
+    ) -> Result<&'a T, SecretError> {
+        value.as_ref().ok_or_else(|| SecretError::section(spec.vars().get(start).and_then(VarSpec::section), field))
+    }
+
+    /// Runs after the constructor: the `validate` of `#[contract]`.
+    pub fn rules<C: crate::SecretContract>(values: &mut Values<'_>, contract: &C, rule: fn(&C, &mut crate::Problems)) {
+        values.rules(contract, rule);
+    }
+
+    /// A `range = ...` rule: whether `value` is in `range`, else the reason.
+    pub fn in_range<T: PartialOrd, R: std::ops::RangeBounds<T>>(
+        value: &T,
+        range: &R,
+        shown: &str,
+    ) -> Result<(), String> {
+        if range.contains(value) { Ok(()) } else { Err(format!("must be in {shown}")) }
     }
 
     /// The spec of a `#[secret]` field.

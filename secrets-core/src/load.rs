@@ -10,8 +10,9 @@ use crate::contract::SecretContract;
 use crate::error::ContractError;
 use crate::policy::Policy;
 use crate::reports::{Entry, Level, State, StatusReport, Unknown};
+use crate::rules::RuleProblem;
 use crate::sources::{Answer, Concern, Found, Origin, Source, SourceError};
-use crate::spec::{ContractSpec, Kind, VarSpec};
+use crate::spec::{Category, ContractSpec, Kind, VarSpec};
 use crate::suggest::near_miss;
 use crate::value::{ParseError, SecretValue};
 
@@ -50,6 +51,16 @@ pub struct Values<'a> {
     kept: Vec<(usize, SecretString)>,
     /// Settings that did not parse: their text and the parser's (scrubbed) reason.
     invalid_settings: Vec<(usize, SecretString, String)>,
+    /// Where the contract being built starts, when it is a section of a larger one.
+    base: usize,
+    /// Lookups made ahead of time (to see whether an all-or-none section is set).
+    prefetched: Vec<(usize, Lookup)>,
+    /// Whether each `required_if` variable is required.
+    conditions: Vec<(usize, bool)>,
+    /// What contract rules reported.
+    rules: Vec<RuleProblem>,
+    /// The variable whose default expression is due: unset, or empty, with `default = <expr>`.
+    default_due: Option<usize>,
 }
 
 /// What a source returned for one variable.
@@ -63,6 +74,10 @@ enum Note {
     Missing,
     /// A source could not read it.
     Failed(SourceError),
+    /// Not loaded: its section is disabled by the `bool` setting at `switch`.
+    Disabled { switch: usize, set: bool },
+    /// Not loaded: none of its all-or-none section is set.
+    Unused,
 }
 
 impl<'a> Values<'a> {
@@ -79,12 +94,21 @@ impl<'a> Values<'a> {
             configs: Vec::new(),
             kept: Vec::new(),
             invalid_settings: Vec::new(),
+            base: 0,
+            prefetched: Vec::new(),
+            conditions: Vec::new(),
+            rules: Vec::new(),
+            default_due: None,
         }
     }
 
     /// Takes and parses the secret at `index`; `None` when missing or invalid (recorded).
     pub fn secret<T: SecretValue>(&mut self, index: usize) -> Option<T> {
+        let index = self.base + index;
         let raw = self.take(index)?;
+        if self.too_short_for_rule(index, &raw) {
+            return None;
+        }
         if T::KEEPS_TEXT {
             return self.record(index, T::from_secret(raw));
         }
@@ -100,6 +124,203 @@ impl<'a> Values<'a> {
         let value = self.record(index, parsed)?;
         self.kept.push((index, text));
         Some(value)
+    }
+
+    /// Takes a list of secrets: items split at `sep`, trimmed, empty ones left out.
+    pub fn secret_list(&mut self, index: usize, sep: &str) -> Option<Vec<SecretString>> {
+        let index = self.base + index;
+        let raw = self.take(index)?;
+        if self.too_short_for_rule(index, &raw) {
+            return None;
+        }
+        let items = crate::bytes::split_secrets(raw.expose_secret(), sep);
+        if items.is_empty() {
+            return self.record(index, Err(ParseError::new("holds no item")));
+        }
+        // The whole text is kept for the redactor; the items are each a secret of their own.
+        self.kept.push((index, raw));
+        Some(items)
+    }
+
+    /// Takes a binary secret: base64 (standard or URL-safe, padding optional) or `hex:` and hex.
+    pub fn secret_bytes<T: crate::bytes::SecretBytes>(&mut self, index: usize) -> Option<T> {
+        let index = self.base + index;
+        let raw = self.take(index)?;
+        if self.too_short_for_rule(index, &raw) {
+            return None;
+        }
+        let parsed = crate::bytes::decode(raw.expose_secret())
+            .map_err(ParseError::new)
+            .and_then(|bytes| T::from_bytes(bytes).map_err(ParseError::new));
+        let value = self.record(index, parsed)?;
+        self.kept.push((index, raw));
+        Some(value)
+    }
+
+    /// Refuses a value shorter than its `min_len`, without showing it; whether it was refused.
+    fn too_short_for_rule(&mut self, index: usize, raw: &SecretString) -> bool {
+        let Some(min) = self.vars[index].min_len() else { return false };
+        if raw.expose_secret().chars().count() >= min {
+            return false;
+        }
+        let reason = format!("shorter than {min} characters");
+        if self.vars[index].kind() == Kind::Secret {
+            self.refused.push((index, State::Invalid { reason }));
+        } else {
+            self.invalid_settings.push((index, SecretString::from(raw.expose_secret()), reason));
+        }
+        true
+    }
+
+    /// The value of a field with a `default = <expression>`: the one loaded, else the default
+    /// when the variable is unset or empty.
+    pub fn or_default<T>(&mut self, index: usize, loaded: Option<T>, default: impl FnOnce() -> T) -> Option<T> {
+        let index = self.base + index;
+        match loaded {
+            Some(value) => Some(value),
+            None if self.default_due == Some(index) => {
+                self.default_due = None;
+                Some(default())
+            }
+            None => None,
+        }
+    }
+
+    /// Checks a loaded setting against its value rules (`range`, `validate`); a failure is an
+    /// invalid value, shown with its text.
+    pub fn check_setting<T>(
+        &mut self,
+        index: usize,
+        loaded: Option<T>,
+        rule: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Option<T> {
+        let index = self.base + index;
+        let value = loaded?;
+        let Err(reason) = rule(&value) else { return Some(value) };
+        let text = match self.configs.iter().rev().find(|(at, _)| *at == index) {
+            Some((_, text)) => SecretString::from(text.expose_secret()),
+            None => SecretString::from(self.vars[index].default().unwrap_or_default()),
+        };
+        let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
+        self.invalid_settings.push((index, text, reason));
+        None
+    }
+
+    /// Checks a loaded secret against its `validate` rule; the reason is dropped when it holds
+    /// a piece of the secret.
+    pub fn check_secret<T: SecretValue>(
+        &mut self,
+        index: usize,
+        loaded: Option<T>,
+        rule: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Option<T> {
+        let index = self.base + index;
+        let value = loaded?;
+        let Err(reason) = rule(&value) else { return Some(value) };
+        let kept = self.kept.iter().rev().find(|(at, _)| *at == index).map(|(_, text)| text.expose_secret());
+        let texts: Vec<&str> = value.secret_text().into_iter().chain(value.secret_parts()).chain(kept).collect();
+        let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
+        let reason = if texts.iter().any(|text| echoes(&reason, text) || reason.contains(text)) {
+            "fails its rule (the reason is not shown: it holds the value)".to_owned()
+        } else {
+            reason
+        };
+        self.refused.push((index, State::Invalid { reason }));
+        None
+    }
+
+    /// Records whether the `required_if` variable at `index` is required: when its switch is true.
+    pub fn condition(&mut self, index: usize, switch: Option<bool>) {
+        let index = self.base + index;
+        self.conditions.push((index, switch == Some(true)));
+    }
+
+    /// Builds a nested section whose first variable is at `start`.
+    pub fn nested<C: SecretContract>(&mut self, start: usize) -> Option<C> {
+        let outer = self.base;
+        self.base += start;
+        let built = C::__from_values(self);
+        self.base = outer;
+        built
+    }
+
+    /// Builds a section toggled by the `bool` setting at `switch`: only when it is true; else
+    /// its variables are noted as disabled, and those set anyway are warnings.
+    pub fn nested_enabled<C: SecretContract>(&mut self, start: usize, on: Option<bool>, switch: usize) -> Option<C> {
+        if on == Some(true) {
+            return self.nested(start);
+        }
+        let (first, switch) = (self.base + start, self.base + switch);
+        for index in first..first + C::spec().vars().len() {
+            let set = self.is_set(index);
+            self.notes.push((index, Note::Disabled { switch, set }));
+        }
+        None
+    }
+
+    /// Builds an all-or-none section: when any of its variables is set, it must be complete;
+    /// when none is, it is `None`.
+    pub fn nested_any<C: SecretContract>(&mut self, start: usize) -> Option<C> {
+        let first = self.base + start;
+        let range = first..first + C::spec().vars().len();
+        let mut any = false;
+        for index in range.clone() {
+            let lookup = self.lookup(index);
+            any |= match &lookup {
+                Ok(Some(found)) => !found.value.expose_secret().trim().is_empty(),
+                Ok(None) => self.alias_is_set(index),
+                Err(_) => true,
+            };
+            self.prefetched.push((index, lookup));
+        }
+        if any {
+            return self.nested(start);
+        }
+        self.prefetched.retain(|(index, _)| !range.contains(index));
+        for index in range {
+            self.notes.push((index, Note::Unused));
+        }
+        None
+    }
+
+    /// Runs a contract rule on a built contract (or section), naming its variables in full.
+    pub fn rules<C: SecretContract>(&mut self, contract: &C, rule: fn(&C, &mut crate::Problems)) {
+        let mut problems = crate::Problems::new();
+        rule(contract, &mut problems);
+        let own = C::spec().vars();
+        for mut problem in problems.into_found() {
+            if let Some(at) = own.iter().position(|var| var.name() == problem.name) {
+                self.vars[self.base + at].name().clone_into(&mut problem.name);
+            }
+            self.rules.push(problem);
+        }
+    }
+
+    /// Whether the variable at `index` (or one of its aliases) holds a value that is not blank.
+    fn is_set(&mut self, index: usize) -> bool {
+        match self.lookup(index) {
+            Ok(Some(found)) => !found.value.expose_secret().trim().is_empty(),
+            Ok(None) => self.alias_is_set(index),
+            Err(_) => true,
+        }
+    }
+
+    fn alias_is_set(&self, index: usize) -> bool {
+        let var = &self.vars[index];
+        var.aliases().iter().chain(var.deprecated_names()).any(|alias| {
+            matches!(self.source.lookup(alias), Ok(Some(found)) if !found.value.expose_secret().trim().is_empty())
+        })
+    }
+
+    /// Looks up the variable at `index`, from the batch when there is one.
+    fn lookup(&mut self, index: usize) -> Lookup {
+        if let Some(position) = self.prefetched.iter().position(|(at, _)| *at == index) {
+            return self.prefetched.swap_remove(position).1;
+        }
+        match &mut self.batch {
+            Some(batch) => std::mem::replace(&mut batch[index], Ok(None)),
+            None => self.source.lookup_var(&self.vars[index]),
+        }
     }
 
     /// Takes and parses the setting at `index`; `None` when missing or invalid (recorded).
@@ -132,8 +353,12 @@ impl<'a> Values<'a> {
 
     /// Takes and parses the setting at `index` with `parse`; `None` when missing or invalid.
     fn setting<T, E: Display>(&mut self, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
+        let index = self.base + index;
         let raw = self.take(index)?;
         self.configs.push((index, SecretString::from(raw.expose_secret())));
+        if self.too_short_for_rule(index, &raw) {
+            return None;
+        }
         match parse(raw.expose_secret()) {
             Ok(value) => Some(value),
             Err(error) => {
@@ -152,29 +377,82 @@ impl<'a> Values<'a> {
     /// missing, else `None`; notes what the report needs.
     fn take(&mut self, index: usize) -> Option<SecretString> {
         let var = &self.vars[index];
-        let answer = match &mut self.batch {
-            Some(batch) => Answer::from(std::mem::replace(&mut batch[index], Ok(None))),
-            None if self.environment => crate::sources::env::answer(var),
-            None => self.source.answer(var),
+        let answer = if !self.prefetched.is_empty() || self.batch.is_some() {
+            Answer::from(self.lookup(index))
+        } else if self.environment {
+            crate::sources::env::answer(var)
+        } else {
+            self.source.answer(var)
         };
+        let aliased = !var.aliases().is_empty() || !var.deprecated_names().is_empty();
         match answer {
-            Answer::Env(value) if is_plain(var, value.expose_secret()) => Some(value),
-            Answer::Env(value) => self.check(index, value, Origin::Env, Vec::new()),
+            Answer::Env(value) if !aliased && is_plain(var, value.expose_secret()) => Some(value),
+            Answer::Env(value) => {
+                let concerns = self.shadowed(index);
+                self.check(index, value, Origin::Env, concerns)
+            }
             Answer::Found(found) => {
-                let Found { value, origin, concerns } = *found;
+                let Found { value, origin, mut concerns } = *found;
+                concerns.extend(self.shadowed(index));
                 self.check(index, value, origin, concerns)
             }
-            Answer::Missing => {
-                let default = var.default();
-                let note = if default.is_some() { Note::Found(Origin::Default, Vec::new()) } else { Note::Missing };
-                self.notes.push((index, note));
-                default.map(SecretString::from)
-            }
+            Answer::Missing if aliased => self.take_alias(index),
+            Answer::Missing => self.unset(index),
             Answer::Failed(error) => {
                 self.notes.push((index, Note::Failed(*error)));
                 None
             }
         }
+    }
+
+    /// An unset variable: its default, if it has one, noted as such.
+    fn unset(&mut self, index: usize) -> Option<SecretString> {
+        let var = &self.vars[index];
+        let note = if var.default().is_some() { Note::Found(Origin::Default, Vec::new()) } else { Note::Missing };
+        self.notes.push((index, note));
+        if var.default_is_expression() {
+            self.default_due = Some(index);
+        }
+        var.text_default().map(SecretString::from)
+    }
+
+    /// Reads the first alias, then deprecated name, that is set, for a variable that is not.
+    fn take_alias(&mut self, index: usize) -> Option<SecretString> {
+        let var = &self.vars[index];
+        let names = var
+            .aliases()
+            .iter()
+            .map(|name| (*name, false))
+            .chain(var.deprecated_names().iter().map(|name| (*name, true)));
+        for (name, deprecated) in names {
+            match self.source.lookup(name) {
+                Ok(None) => {}
+                Ok(Some(Found { value, origin, mut concerns })) => {
+                    concerns.push(if deprecated {
+                        Concern::Deprecated { name, replacement: var.name() }
+                    } else {
+                        Concern::Alias { name }
+                    });
+                    return self.check(index, value, origin, concerns);
+                }
+                Err(error) => {
+                    self.notes.push((index, Note::Failed(error)));
+                    return None;
+                }
+            }
+        }
+        self.unset(index)
+    }
+
+    /// For a variable that is set, a warning for each of its aliases that is set too.
+    fn shadowed(&self, index: usize) -> Vec<Concern> {
+        let var = &self.vars[index];
+        var.aliases()
+            .iter()
+            .chain(var.deprecated_names())
+            .filter(|alias| matches!(self.source.lookup(alias), Ok(Some(_))))
+            .map(|alias| Concern::Shadowed { alias, name: var.name() })
+            .collect()
     }
 
     /// Checks a found value and notes what the report needs: its origin unless it is the
@@ -188,11 +466,14 @@ impl<'a> Values<'a> {
     ) -> Option<SecretString> {
         let var = &self.vars[index];
         let refused = refusal(var, value.expose_secret(), &origin);
-        if let (Some(State::Empty), Some(default)) = (&refused, var.default()) {
+        if let (Some(State::Empty), Some(_)) = (&refused, var.default()) {
             // An empty setting is unset: its default applies, and the report says so.
             concerns.push(Concern::EmptyDefaultUsed);
             self.notes.push((index, Note::Found(Origin::Default, concerns)));
-            return Some(SecretString::from(default));
+            if var.default_is_expression() {
+                self.default_due = Some(index);
+            }
+            return var.text_default().map(SecretString::from);
         }
         if refused.is_none() && var.kind() == Kind::Secret && too_short(value.expose_secret()) {
             concerns.push(Concern::TooShort);
@@ -245,6 +526,19 @@ impl<'a> Values<'a> {
         }
     }
 
+    /// Masks every loaded secret in what the contract's rules reported: their words are the
+    /// user's, and may quote a value.
+    fn mask_rules<C: SecretContract>(&mut self, contract: &C) {
+        let texts = contract.__secret_texts();
+        let redactor = crate::Redactor::new(
+            texts.iter().map(|(_, text)| *text).chain(self.kept.iter().map(|(_, text)| text.expose_secret())),
+        );
+        for problem in &mut self.rules {
+            problem.name = redactor.redact(&problem.name).into_owned();
+            problem.reason = redactor.redact(&problem.reason).into_owned();
+        }
+    }
+
     /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` characters).
     fn check_configs(&mut self, secrets: &[(usize, &str)]) {
         for (index, raw) in std::mem::take(&mut self.configs) {
@@ -269,27 +563,44 @@ impl<'a> Values<'a> {
         // policy forbids plain values, and then the report judges which ones.
         self.refused.is_empty()
             && self.invalid_settings.is_empty()
+            && self.rules.is_empty()
             && !policy.forbids_plain_env()
             && self.notes.iter().all(|(index, note)| {
                 let var = &self.vars[*index];
+                let category = self.category(*index);
                 match note {
                     Note::Found(origin, concerns) => {
-                        policy.judge(var, &State::Configured, Some(origin), concerns) == Level::Ok
+                        policy.judge_as(category, var, &State::Configured, Some(origin), concerns) == Level::Ok
                     }
-                    Note::Missing => policy.level(var.category(), &State::Missing) == Level::Ok,
+                    Note::Missing => policy.level(category, &State::Missing) == Level::Ok,
                     Note::Failed(_) => false,
+                    Note::Disabled { set, .. } => !set,
+                    Note::Unused => true,
                 }
             })
+    }
+
+    /// The category that applies: for a `required_if` variable, required or optional as its
+    /// switch says.
+    fn category(&self, index: usize) -> Category {
+        let category = self.vars[index].category();
+        if category != Category::RequiredIf {
+            return category;
+        }
+        match self.conditions.iter().find(|(at, _)| *at == index) {
+            Some((_, true)) => Category::Required,
+            _ => Category::Optional,
+        }
     }
 
     /// The report entry of every variable.
     fn into_entries(mut self, policy: Policy) -> Vec<Entry> {
         self.judge_invalid_settings();
         let mut notes: Vec<Option<Note>> = self.vars.iter().map(|_| None).collect();
-        for (index, note) in self.notes {
+        for (index, note) in std::mem::take(&mut self.notes) {
             notes[index] = Some(note);
         }
-        let mut refused = self.refused;
+        let mut refused = std::mem::take(&mut self.refused);
         self.vars
             .iter()
             .zip(notes)
@@ -303,13 +614,18 @@ impl<'a> Values<'a> {
                         let (state, origin) = failed(error);
                         (state, origin, Vec::new())
                     }
+                    Some(Note::Disabled { switch, set }) => {
+                        (State::Disabled { by: self.vars[switch].name(), set }, None, Vec::new())
+                    }
+                    Some(Note::Unused) => (State::Unused, None, Vec::new()),
                 };
                 let state = match refused.iter().position(|(at, _)| *at == index) {
                     Some(position) => refused.swap_remove(position).1,
                     None => state,
                 };
-                let level = policy.judge(var, &state, origin.as_ref(), &concerns);
-                Entry::new(var, state, origin, level).with_concerns(concerns)
+                let category = self.category(index);
+                let level = policy.judge_as(category, var, &state, origin.as_ref(), &concerns);
+                Entry::new(var, state, origin, level).with_concerns(concerns).with_category(category)
             })
             .collect()
     }
@@ -349,9 +665,12 @@ fn too_short(text: &str) -> bool {
     text.len() < MIN_MASKABLE || (text.len() < 4 * MIN_MASKABLE && text.chars().count() < MIN_MASKABLE)
 }
 
-fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, policy: Policy) -> StatusReport {
+fn report(spec: &'static ContractSpec, mut values: Values<'_>, source: &dyn Source, policy: Policy) -> StatusReport {
+    let rules = std::mem::take(&mut values.rules);
     let mut report = StatusReport::new(spec.name(), values.into_entries(policy), source.problems(), source.describe());
-    let wants_names = policy.checks_unknown() && !spec.prefix().is_empty();
+    report.set_rules(rules);
+    let prefixes = spec.prefixes();
+    let wants_names = policy.checks_unknown() && !prefixes.is_empty();
     if !wants_names && report.entries().iter().all(|entry| entry.state() != &State::Missing) {
         return report;
     }
@@ -370,7 +689,7 @@ fn report(spec: &'static ContractSpec, values: Values<'_>, source: &dyn Source, 
     if wants_names {
         let unknown = undeclared
             .iter()
-            .filter(|name| name.starts_with(spec.prefix()))
+            .filter(|name| prefixes.iter().any(|prefix| name.starts_with(prefix)))
             .map(|&name| Unknown {
                 name: name.to_owned(),
                 suggestion: near_miss(name, spec.names().iter().copied()).map(str::to_owned),
@@ -394,6 +713,9 @@ fn is_variable_name(name: &str) -> bool {
 fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
     let contract = C::__from_values(values);
     if let Some(contract) = &contract {
+        if !values.rules.is_empty() {
+            values.mask_rules(contract);
+        }
         if !values.configs.is_empty() {
             let kept = std::mem::take(&mut values.kept);
             let mut texts = contract.__secret_texts();
@@ -484,6 +806,13 @@ fn emit_events(report: &StatusReport) {
     }
     for problem in report.source_problems() {
         tracing::error!(contract = report.contract(), "{problem}");
+    }
+    for rule in report.rules() {
+        match rule.level {
+            Level::Ok => {}
+            Level::Warning => tracing::warn!(contract = report.contract(), variable = rule.name.as_str(), "{rule}"),
+            Level::Error => tracing::error!(contract = report.contract(), variable = rule.name.as_str(), "{rule}"),
+        }
     }
     for unknown in report.unknown() {
         tracing::warn!(contract = report.contract(), variable = unknown.name.as_str(), "{unknown}");

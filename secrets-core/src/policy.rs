@@ -81,7 +81,19 @@ impl Policy {
 
     /// How serious a variable is, given its state, where it came from and how it is stored.
     pub fn judge(self, var: &VarSpec, state: &State, origin: Option<&Origin>, concerns: &[Concern]) -> Level {
-        let level = self.level(var.category(), state);
+        self.judge_as(var.category(), var, state, origin, concerns)
+    }
+
+    /// [`judge`](Self::judge) with the category that applies (a `required_if`'s, once known).
+    pub(crate) fn judge_as(
+        self,
+        category: Category,
+        var: &VarSpec,
+        state: &State,
+        origin: Option<&Origin>,
+        concerns: &[Concern],
+    ) -> Level {
+        let level = self.level(category, state);
         if *state != State::Configured {
             return level;
         }
@@ -106,14 +118,15 @@ impl Policy {
     /// How serious a variable's state is under this policy.
     pub fn level(self, category: Category, state: &State) -> Level {
         match state {
-            State::Configured => Level::Ok,
+            State::Configured | State::Disabled { set: false, .. } | State::Unused => Level::Ok,
             State::Invalid { .. } | State::Unreadable { .. } => Level::Error,
+            State::Disabled { set: true, .. } => Level::Warning,
             State::Missing | State::Empty => match category {
                 Category::Required => Level::Error,
                 Category::Billing if self.strict || self.include_billing => Level::Error,
                 Category::External if self.strict => Level::Error,
                 Category::Billing | Category::External => Level::Warning,
-                Category::Optional => Level::Ok,
+                Category::Optional | Category::RequiredIf => Level::Ok,
             },
         }
     }

@@ -16,16 +16,19 @@ pub enum Category {
     External,
     /// The program has a fallback: missing is fine.
     Optional,
+    /// Required when a `bool` setting is true (`required_if = "..."`), optional otherwise.
+    RequiredIf,
 }
 
 impl Category {
-    /// The short tag used in the status report: `REQ`, `BILLING`, `EXT`, `OPT`.
+    /// The short tag used in the status report: `REQ`, `BILLING`, `EXT`, `OPT`, `REQ IF`.
     pub fn tag(self) -> &'static str {
         match self {
             Self::Required => "REQ",
             Self::Billing => "BILLING",
             Self::External => "EXT",
             Self::Optional => "OPT",
+            Self::RequiredIf => "REQ IF",
         }
     }
 
@@ -36,6 +39,7 @@ impl Category {
             Self::Billing => "billing",
             Self::External => "external",
             Self::Optional => "optional",
+            Self::RequiredIf => "required_if",
         }
     }
 }
@@ -78,6 +82,57 @@ pub struct VarSpec {
     allow_empty: bool,
     default: Option<&'static str>,
     credential: Option<&'static str>,
+    /// Whether `default` is the text of a Rust expression, not a value to parse.
+    default_is_expression: bool,
+    /// `env = "..."`: the name is kept as written when the contract is nested.
+    verbatim: bool,
+    aliases: &'static [&'static str],
+    deprecated: &'static [&'static str],
+    required_if: Option<&'static str>,
+    min_len: Option<usize>,
+    accepted: &'static [&'static str],
+    section: Option<&'static Section>,
+}
+
+/// A nested contract's place in the one that holds it: `#[nested(prefix = "...")]`.
+#[derive(Debug)]
+pub struct Section {
+    field: &'static str,
+    prefix: &'static str,
+    group: Group,
+}
+
+/// Whether a section is always loaded, toggled by a setting, or loaded when any of it is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// A plain nested field: always loaded.
+    Always,
+    /// `Option<Nested>` with `enabled_by`: loaded exactly when that `bool` setting is true.
+    EnabledBy(&'static str),
+    /// `Option<Nested>` without `enabled_by`: loaded when any of its variables is set, and then
+    /// it must be complete.
+    AllOrNone,
+}
+
+impl Section {
+    pub(crate) const fn new(field: &'static str, prefix: &'static str, group: Group) -> Self {
+        Self { field, prefix, group }
+    }
+
+    /// The field path that holds the section (`db`, or `app.db` when nested twice).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// The full prefix of its variables (`APP_DB_`).
+    pub fn prefix(&self) -> &'static str {
+        self.prefix
+    }
+
+    /// How it is loaded.
+    pub fn group(&self) -> Group {
+        self.group
+    }
 }
 
 impl VarSpec {
@@ -90,7 +145,35 @@ impl VarSpec {
         allow_empty: bool,
         credential: Option<&'static str>,
     ) -> Self {
-        Self { name, field, kind: Kind::Secret, category, description, feature, allow_empty, default: None, credential }
+        Self { kind: Kind::Secret, feature, credential, ..Self::plain(name, field, category, description, allow_empty) }
+    }
+
+    const fn plain(
+        name: &'static str,
+        field: &'static str,
+        category: Category,
+        description: &'static str,
+        allow_empty: bool,
+    ) -> Self {
+        Self {
+            name,
+            field,
+            kind: Kind::Config,
+            category,
+            description,
+            feature: None,
+            allow_empty,
+            default: None,
+            credential: None,
+            default_is_expression: false,
+            verbatim: false,
+            aliases: &[],
+            deprecated: &[],
+            required_if: None,
+            min_len: None,
+            accepted: &[],
+            section: None,
+        }
     }
 
     pub(crate) const fn config(
@@ -102,17 +185,58 @@ impl VarSpec {
         allow_empty: bool,
     ) -> Self {
         let category = if required { Category::Required } else { Category::Optional };
-        Self {
-            name,
-            field,
-            kind: Kind::Config,
-            category,
-            description,
-            feature: None,
-            allow_empty,
-            default,
-            credential: None,
-        }
+        Self { default, ..Self::plain(name, field, category, description, allow_empty) }
+    }
+
+    /// Marks the name as given by `env = "..."`: nesting keeps it as written.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_verbatim(mut self) -> Self {
+        self.verbatim = true;
+        self
+    }
+
+    /// Sets the names read when this one is absent.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_aliases(mut self, aliases: &'static [&'static str], deprecated: &'static [&'static str]) -> Self {
+        self.aliases = aliases;
+        self.deprecated = deprecated;
+        self
+    }
+
+    /// Makes the variable required exactly when the `bool` setting `name` is true.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_required_if(mut self, name: &'static str) -> Self {
+        self.category = Category::RequiredIf;
+        self.required_if = Some(name);
+        self
+    }
+
+    /// Refuses values shorter than `chars` characters.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_min_len(mut self, chars: usize) -> Self {
+        self.min_len = Some(chars);
+        self
+    }
+
+    /// Lists the values a setting accepts (a `ConfigEnum`'s names); empty means any.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_accepted(mut self, values: &'static [&'static str]) -> Self {
+        self.accepted = values;
+        self
+    }
+
+    /// Sets a default written as a Rust expression (`8080`, `usize::MAX`), shown as written.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_default_expression(mut self, shown: &'static str) -> Self {
+        self.default = Some(shown);
+        self.default_is_expression = true;
+        self
     }
 
     /// The environment variable name, prefix included.
@@ -160,9 +284,51 @@ impl VarSpec {
         }
     }
 
-    /// The default of a config value.
+    /// The default of a config value: a text parsed like a value, or the Rust expression as
+    /// written (see [`default_is_expression`](Self::default_is_expression)).
     pub fn default(&self) -> Option<&'static str> {
         self.default
+    }
+
+    /// Whether [`default`](Self::default) is a Rust expression (`default = 8080`) rather than a
+    /// text parsed like a value (`default = "8080"`).
+    pub fn default_is_expression(&self) -> bool {
+        self.default_is_expression
+    }
+
+    /// The text default to parse when the variable is unset: `None` for an expression default.
+    pub(crate) fn text_default(&self) -> Option<&'static str> {
+        if self.default_is_expression { None } else { self.default }
+    }
+
+    /// Other names read, in order, when this one is absent (`alias = "..."`).
+    pub fn aliases(&self) -> &'static [&'static str] {
+        self.aliases
+    }
+
+    /// Old names still read when this one is absent, with a warning (`deprecated = "..."`).
+    pub fn deprecated_names(&self) -> &'static [&'static str] {
+        self.deprecated
+    }
+
+    /// For a `required_if` variable, the `bool` setting that makes it required.
+    pub fn required_if(&self) -> Option<&'static str> {
+        self.required_if
+    }
+
+    /// The fewest characters a value may have (`min_len = N`).
+    pub fn min_len(&self) -> Option<usize> {
+        self.min_len
+    }
+
+    /// The values a setting accepts, when they are a closed list (a `ConfigEnum`); else empty.
+    pub fn accepted(&self) -> &'static [&'static str] {
+        self.accepted
+    }
+
+    /// The nested section the variable belongs to, if any.
+    pub fn section(&self) -> Option<&'static Section> {
+        self.section
     }
 
     /// The tag shown in the status report: the category's, or `CONFIG`.
@@ -174,6 +340,11 @@ impl VarSpec {
     }
 }
 
+/// Keeps a composed text for the life of the program; each contract is composed once.
+fn leak(text: String) -> &'static str {
+    Box::leak(text.into_boxed_str())
+}
+
 /// The static description of a whole contract, from [`SecretContract::spec`](crate::SecretContract::spec).
 #[derive(Debug)]
 pub struct ContractSpec {
@@ -181,6 +352,10 @@ pub struct ContractSpec {
     vars: &'static [VarSpec],
     names: &'static [&'static str],
     prefix: &'static str,
+    /// For a contract with nested sections, the index of each field's first variable.
+    starts: &'static [usize],
+    /// Every prefix its variables carry: its own and each section's.
+    prefixes: &'static [&'static str],
 }
 
 impl ContractSpec {
@@ -190,7 +365,101 @@ impl ContractSpec {
         names: &'static [&'static str],
         prefix: &'static str,
     ) -> Self {
-        Self { name, vars, names, prefix }
+        Self { name, vars, names, prefix, starts: &[], prefixes: &[] }
+    }
+
+    /// Composes a contract with nested sections from its parts, in field order: a nested
+    /// variable is named with this contract's prefix, the section's, then its name without its
+    /// own contract's prefix (a verbatim `env = "..."` name stays as written).
+    pub(crate) fn compose(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> Self {
+        let mut vars: Vec<VarSpec> = Vec::new();
+        let mut starts = Vec::with_capacity(parts.len());
+        let mut prefixes = vec![prefix];
+        for part in parts {
+            starts.push(vars.len());
+            match part {
+                Part::Var(var) => vars.push(VarSpec { ..*var }),
+                Part::Nested { field, prefix: own, group, spec } => {
+                    let inner = spec();
+                    let full = leak(format!("{prefix}{own}"));
+                    let under =
+                        |text: &str| leak(format!("{full}{}", text.strip_prefix(inner.prefix()).unwrap_or(text)));
+                    let names: Vec<&'static str> =
+                        inner.vars().iter().map(|var| if var.verbatim { var.name } else { under(var.name) }).collect();
+                    let rename = |name: &'static str| {
+                        inner.vars().iter().position(|var| var.name == name).map_or(name, |index| names[index])
+                    };
+                    let group = match group {
+                        Group::EnabledBy(switch) => Group::EnabledBy(
+                            parts
+                                .iter()
+                                .find_map(|part| match part {
+                                    Part::Var(var) if var.field == *switch => Some(var.name),
+                                    _ => None,
+                                })
+                                .unwrap_or(switch),
+                        ),
+                        other => *other,
+                    };
+                    let section: &'static Section = Box::leak(Box::new(Section::new(field, full, group)));
+                    // The sections of the nested contract, moved under this one.
+                    let mut moved: Vec<(*const Section, &'static Section)> = Vec::new();
+                    for (var, name) in inner.vars().iter().zip(&names) {
+                        let section = var.section.map_or(section, |own| {
+                            if let Some((_, composed)) = moved.iter().find(|(at, _)| std::ptr::eq(*at, own)) {
+                                return *composed;
+                            }
+                            let group = match own.group {
+                                Group::EnabledBy(switch) => Group::EnabledBy(rename(switch)),
+                                other => other,
+                            };
+                            let composed: &'static Section = Box::leak(Box::new(Section::new(
+                                leak(format!("{field}.{}", own.field)),
+                                under(own.prefix),
+                                group,
+                            )));
+                            moved.push((own, composed));
+                            composed
+                        });
+                        vars.push(VarSpec {
+                            name,
+                            required_if: var.required_if.map(rename),
+                            section: Some(section),
+                            ..*var
+                        });
+                    }
+                    prefixes.extend(inner.prefixes().iter().map(|inner_prefix| under(inner_prefix)));
+                    prefixes.push(full);
+                }
+            }
+        }
+        prefixes.retain(|prefix| !prefix.is_empty());
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let names: Vec<&'static str> = vars.iter().map(|var| var.name).collect();
+        Self {
+            name,
+            vars: Vec::leak(vars),
+            names: Vec::leak(names),
+            prefix,
+            starts: Vec::leak(starts),
+            prefixes: Vec::leak(prefixes),
+        }
+    }
+
+    /// For a contract with nested sections, the index of the first variable of each field.
+    #[doc(hidden)]
+    pub fn starts(&self) -> &'static [usize] {
+        self.starts
+    }
+
+    /// Every prefix the contract's variables carry: its own, and each nested section's.
+    pub fn prefixes(&self) -> &[&'static str] {
+        if self.prefixes.is_empty() && !self.prefix.is_empty() {
+            std::slice::from_ref(&self.prefix)
+        } else {
+            self.prefixes
+        }
     }
 
     /// The `#[contract(prefix = "...")]`, or `""`.
@@ -212,4 +481,22 @@ impl ContractSpec {
     pub fn names(&self) -> &'static [&'static str] {
         self.names
     }
+}
+
+/// One field of a contract with nested sections, as the derive declares it.
+#[doc(hidden)]
+pub enum Part {
+    /// A variable of the contract itself.
+    Var(VarSpec),
+    /// A `#[nested]` field.
+    Nested {
+        /// The field's name.
+        field: &'static str,
+        /// The section's prefix, after the contract's own.
+        prefix: &'static str,
+        /// How the section is loaded; `EnabledBy` names the switch's field here.
+        group: Group,
+        /// The nested contract's spec.
+        spec: fn() -> &'static ContractSpec,
+    },
 }

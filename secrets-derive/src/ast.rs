@@ -11,6 +11,8 @@ pub(crate) struct Contract<'a> {
     pub(crate) input: &'a DeriveInput,
     /// The `#[contract(prefix = "...")]`, or empty.
     pub(crate) prefix: String,
+    /// The `#[contract(validate = path)]`.
+    pub(crate) validate: Option<syn::Path>,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -34,10 +36,21 @@ pub(crate) enum KnownSetting<'a> {
     List(&'a Type),
 }
 
+/// A secret type with a loader of the runtime's own.
+#[derive(Clone, Copy)]
+pub(crate) enum KnownSecret {
+    /// `Vec<SecretString>`: a list of secrets.
+    List,
+    /// `SecretBox<Vec<u8>>` or `SecretBox<[u8; N]>`: base64 or hex.
+    Bytes,
+}
+
 /// A field's role once its attributes are known to be consistent.
 pub(crate) enum Role {
     Secret(Category),
     Config,
+    /// `#[nested]`: a contract of its own.
+    Nested,
 }
 
 impl Contract<'_> {
@@ -59,6 +72,9 @@ impl Contract<'_> {
 impl Field<'_> {
     /// The field's role; fields without one were rejected before expansion.
     pub(crate) fn role(&self) -> Role {
+        if self.attrs.nested.is_some() {
+            return Role::Nested;
+        }
         match &self.attrs.kind {
             Some(FieldKind::Secret { category: Some((category, _)), .. }) => Role::Secret(*category),
             _ => Role::Config,
@@ -88,6 +104,81 @@ impl Field<'_> {
             ["Duration"] | ["std" | "core", "time", "Duration"] => Some(KnownSetting::Duration),
             _ => None,
         }
+    }
+
+    /// A secret type the runtime loads its own way, known by its written name.
+    pub(crate) fn known_secret(&self) -> Option<KnownSecret> {
+        let Type::Path(path) = self.value_ty() else { return None };
+        if let Some(item) = vec_item(path) {
+            return last_ident(item).is_some_and(|name| name == "SecretString").then_some(KnownSecret::List);
+        }
+        let last = path.path.segments.last()?;
+        if last.ident != "SecretBox" {
+            return None;
+        }
+        let PathArguments::AngleBracketed(arguments) = &last.arguments else { return None };
+        match arguments.args.first()? {
+            GenericArgument::Type(Type::Array(array)) if last_ident(&array.elem).is_some_and(|name| name == "u8") => {
+                Some(KnownSecret::Bytes)
+            }
+            GenericArgument::Type(Type::Path(inner)) => {
+                vec_item(inner).and_then(last_ident).is_some_and(|name| name == "u8").then_some(KnownSecret::Bytes)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the value type is written as a primitive number (`u16`, `f64`, `NonZeroU32`).
+    pub(crate) fn is_number(&self) -> bool {
+        last_ident(self.value_ty()).is_some_and(|name| {
+            let name = name.strip_prefix("NonZero").unwrap_or(&name).to_ascii_lowercase();
+            matches!(
+                name.as_str(),
+                "u8" | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "i8"
+                    | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "f32"
+                    | "f64"
+            )
+        })
+    }
+
+    /// Whether the type may be a closed list of names (a `ConfigEnum`): not a type the runtime
+    /// or the standard library parses on its own.
+    pub(crate) fn may_be_enum(&self) -> bool {
+        let ty = match self.known_setting() {
+            Some(KnownSetting::List(item)) => item,
+            Some(_) => return false,
+            None => self.value_ty(),
+        };
+        let Some(name) = last_ident(ty) else { return false };
+        !self.is_number()
+            && !matches!(
+                name.as_str(),
+                "String"
+                    | "PathBuf"
+                    | "char"
+                    | "bool"
+                    | "IpAddr"
+                    | "Ipv4Addr"
+                    | "Ipv6Addr"
+                    | "SocketAddr"
+                    | "Url"
+                    | "u8"
+            )
+    }
+
+    /// The field's name as written, without `r#`.
+    pub(crate) fn label(&self) -> String {
+        self.ident.to_string().trim_start_matches("r#").to_owned()
     }
 
     /// The description: the `description` key, else the doc comment, else empty.
@@ -120,6 +211,7 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
     };
     let attrs = attr::contract_attrs(cx, &input.attrs);
     let prefix = attrs.prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
+    let validate = attrs.validate;
     let fields = named
         .named
         .iter()
@@ -133,7 +225,23 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
             Some(Field { ident, ty: &field.ty, option_inner: option_inner(&field.ty), attrs, env_name })
         })
         .collect();
-    Some(Contract { input, prefix, fields })
+    Some(Contract { input, prefix, validate, fields })
+}
+
+/// The last name of a path type (`u16` for `std::primitive::u16`), without its arguments.
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path.path.segments.last().map(|segment| segment.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// A nested field's prefix: the `prefix` key, else the field's name in SCREAMING_SNAKE_CASE and `_`.
+pub(crate) fn nested_prefix(field: &Field<'_>) -> String {
+    match field.attrs.nested.as_ref().and_then(|nested| nested.prefix.as_ref()) {
+        Some(prefix) => prefix.value(),
+        None => format!("{}_", screaming_snake_case(&field.ident.to_string())),
+    }
 }
 
 /// `T` when `path` is written `Vec<T>` (or `std::vec::Vec<T>`, `alloc::vec::Vec<T>`).

@@ -1,27 +1,49 @@
 //! Parses `#[contract(...)]`, `#[secret(...)]` and `#[config(...)]`, one branch per key.
 
-use proc_macro2::{Span, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Ident, LitStr, Token};
+use syn::{Attribute, Ident, LitInt, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 
 /// The category keys of `#[secret(...)]`, as the user writes them.
-pub(crate) const CATEGORIES: [&str; 4] = ["required", "billing", "external", "optional"];
-const SECRET_KEYS: [&str; 10] = [
+pub(crate) const CATEGORIES: [&str; 5] = ["required", "billing", "external", "optional", "required_if"];
+const SECRET_KEYS: [&str; 17] = [
     "required",
     "billing",
     "external",
     "optional",
+    "required_if",
     "env",
     "description",
     "feature",
     "allow_empty",
     "credential",
     "default",
+    "alias",
+    "deprecated",
+    "min_len",
+    "validate",
+    "sep",
+    "range",
 ];
-const CONFIG_KEYS: [&str; 6] = ["env", "default", "description", "allow_empty", "sep", "skip"];
-const CONTRACT_KEYS: [&str; 1] = ["prefix"];
+const CONFIG_KEYS: [&str; 13] = [
+    "env",
+    "default",
+    "description",
+    "allow_empty",
+    "sep",
+    "skip",
+    "alias",
+    "deprecated",
+    "required_if",
+    "min_len",
+    "range",
+    "validate",
+    "credential",
+];
+const CONTRACT_KEYS: [&str; 2] = ["prefix", "validate"];
+const NESTED_KEYS: [&str; 2] = ["prefix", "enabled_by"];
 
 /// What a secret's absence means.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -30,6 +52,8 @@ pub(crate) enum Category {
     Billing,
     External,
     Optional,
+    /// `required_if = "<bool field>"`.
+    RequiredIf,
 }
 
 impl Category {
@@ -39,6 +63,7 @@ impl Category {
             "billing" => Some(Self::Billing),
             "external" => Some(Self::External),
             "optional" => Some(Self::Optional),
+            "required_if" => Some(Self::RequiredIf),
             _ => None,
         }
     }
@@ -50,14 +75,49 @@ impl Category {
             Self::Billing => "billing",
             Self::External => "external",
             Self::Optional => "optional",
+            Self::RequiredIf => "required_if",
         }
     }
 }
 
 /// `#[contract(...)]` on the struct.
-#[derive(Default)]
+#[derive(std::default::Default)]
 pub(crate) struct ContractAttrs {
     pub(crate) prefix: Option<LitStr>,
+    /// `validate = path`: `fn(&Self, &mut Problems)`, run after a successful build.
+    pub(crate) validate: Option<syn::Path>,
+}
+
+/// `#[nested(...)]` on a field whose type is a contract.
+pub(crate) struct NestedAttrs {
+    pub(crate) prefix: Option<LitStr>,
+    /// `enabled_by = "<bool field>"`, for an `Option<Nested>` toggled by a setting.
+    pub(crate) enabled_by: Option<LitStr>,
+}
+
+/// A default: a text parsed like a value, or a Rust expression of the field's type.
+pub(crate) enum Default {
+    Text(LitStr),
+    Expr(Expression),
+}
+
+/// Tokens of a Rust expression written as a key's value, with the text shown for them.
+pub(crate) struct Expression {
+    pub(crate) tokens: TokenStream,
+    /// The expression as written, for docs and messages (`Duration::from_secs(30)`).
+    pub(crate) shown: String,
+}
+
+impl Default {
+    /// A token of the default, for errors.
+    pub(crate) fn span(&self) -> Span {
+        match self {
+            Self::Text(text) => text.span(),
+            Self::Expr(expr) => {
+                expr.tokens.clone().into_iter().next().map_or_else(Span::call_site, |token| token.span())
+            }
+        }
+    }
 }
 
 /// Whether a field is a secret or a plain setting, with the attribute that said so.
@@ -67,15 +127,28 @@ pub(crate) enum FieldKind {
 }
 
 /// `#[secret(...)]` or `#[config(...)]` on a field.
-#[derive(Default)]
+#[derive(std::default::Default)]
 pub(crate) struct FieldAttrs {
     pub(crate) kind: Option<FieldKind>,
     pub(crate) env: Option<LitStr>,
     pub(crate) description: Option<LitStr>,
     pub(crate) feature: Option<LitStr>,
     pub(crate) allow_empty: bool,
-    pub(crate) default: Option<LitStr>,
+    pub(crate) default: Option<Default>,
     pub(crate) credential: Option<LitStr>,
+    /// `#[nested(...)]`: the field is a contract of its own.
+    pub(crate) nested: Option<NestedAttrs>,
+    /// `alias = "..."`, in order.
+    pub(crate) aliases: Vec<LitStr>,
+    /// `deprecated = "..."`, in order.
+    pub(crate) deprecated: Vec<LitStr>,
+    /// `required_if = "<bool field>"`.
+    pub(crate) required_if: Option<LitStr>,
+    pub(crate) min_len: Option<LitInt>,
+    /// `range = A..=B`.
+    pub(crate) range: Option<Expression>,
+    /// `validate = path`: `fn(&T) -> Result<(), String>`.
+    pub(crate) validate: Option<syn::Path>,
     /// The separator of a list setting (`Vec<T>`); `,` when none is given.
     pub(crate) sep: Option<LitStr>,
     /// `#[config(skip)]`: no variable; the field is `Default::default()`.
@@ -87,6 +160,15 @@ pub(crate) struct FieldAttrs {
 /// Parses the struct's attributes.
 pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttrs {
     let mut out = ContractAttrs::default();
+    #[allow(clippy::items_after_statements)]
+    fn set_path(cx: &mut Ctxt, meta: &ParseNestedMeta, slot: &mut Option<syn::Path>) -> syn::Result<()> {
+        let path: syn::Path = meta.value()?.parse()?;
+        if slot.is_some() {
+            cx.error_spanned(&meta.path, "duplicate key `validate`");
+        }
+        *slot = Some(path);
+        Ok(())
+    }
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("contract")) {
         let result = attr.parse_nested_meta(|meta| {
             // #[contract(prefix = "APP_")]
@@ -97,6 +179,10 @@ pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttr
                 }
                 set_once(cx, &meta, &mut out.prefix, value);
                 return Ok(());
+            }
+            // #[contract(validate = check_app)]
+            if meta.path.is_ident("validate") {
+                return set_path(cx, &meta, &mut out.validate);
             }
             unknown_key(cx, &meta, "contract", &CONTRACT_KEYS)
         });
@@ -111,6 +197,10 @@ pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttr
 pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs { doc: doc_comment(attrs), ..FieldAttrs::default() };
     for attr in attrs {
+        if attr.path().is_ident("nested") {
+            nested_attr(cx, attr, &mut out);
+            continue;
+        }
         let is_secret = attr.path().is_ident("secret");
         if !is_secret && !attr.path().is_ident("config") {
             continue;
@@ -145,12 +235,118 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     out
 }
 
+/// Parses `#[nested]` or `#[nested(prefix = "DB_", enabled_by = "db_enabled")]`.
+fn nested_attr(cx: &mut Ctxt, attr: &Attribute, out: &mut FieldAttrs) {
+    let span = attr.path().get_ident().map_or_else(Span::call_site, Ident::span);
+    if out.nested.is_some() {
+        cx.error(span, "duplicate #[nested]");
+        return;
+    }
+    let mut nested = NestedAttrs { prefix: None, enabled_by: None };
+    if !matches!(attr.meta, syn::Meta::Path(_)) {
+        let result = attr.parse_nested_meta(|meta| {
+            // #[nested(prefix = "DB_")]
+            if meta.path.is_ident("prefix") {
+                let value: LitStr = meta.value()?.parse()?;
+                if !value.value().chars().all(is_name_char) {
+                    cx.error_spanned(&value, "a prefix may only hold ASCII letters, digits and `_`");
+                }
+                set_once(cx, &meta, &mut nested.prefix, value);
+                return Ok(());
+            }
+            // #[nested(enabled_by = "sso_enabled")]
+            if meta.path.is_ident("enabled_by") {
+                let value = meta.value()?.parse()?;
+                set_once(cx, &meta, &mut nested.enabled_by, value);
+                return Ok(());
+            }
+            unknown_key(cx, &meta, "nested", &NESTED_KEYS)
+        });
+        if let Err(error) = result {
+            cx.push(error);
+        }
+    }
+    out.nested = Some(nested);
+}
+
+/// Keys that `#[secret]` and `#[config]` share; `None` when `meta` is none of them.
+fn shared_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> Option<syn::Result<()>> {
+    const SHARED: [&str; 6] = ["alias", "deprecated", "min_len", "range", "validate", "sep"];
+    let key = meta.path.get_ident()?.to_string();
+    SHARED.contains(&key.as_str()).then(|| parse_shared_key(cx, meta, out, &key))
+}
+
+fn parse_shared_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs, key: &str) -> syn::Result<()> {
+    match key {
+        // alias = "OPENAI_API_KEY", deprecated = "APP_SMTP_SSL" (repeatable, verbatim)
+        "alias" | "deprecated" => {
+            let value = env_name(cx, meta)?;
+            let names = if key == "alias" { &mut out.aliases } else { &mut out.deprecated };
+            if names.iter().any(|name| name.value() == value.value()) {
+                cx.error_spanned(&value, format_args!("`{}` is already listed", value.value()));
+            }
+            names.push(value);
+            Ok(())
+        }
+        // min_len = 32
+        "min_len" => {
+            let value: LitInt = meta.value()?.parse()?;
+            if value.base10_parse::<usize>().is_err() {
+                cx.error_spanned(&value, "min_len is a number of characters");
+            }
+            if out.min_len.is_some() {
+                cx.error_spanned(&meta.path, "duplicate key `min_len`");
+            }
+            out.min_len = Some(value);
+            Ok(())
+        }
+        // range = 1..=65535
+        "range" => {
+            let value = expression(meta)?;
+            if value.tokens.is_empty() {
+                cx.error_spanned(&meta.path, "range needs a range: range = 1..=65535");
+            }
+            if out.range.is_some() {
+                cx.error_spanned(&meta.path, "duplicate key `range`");
+            }
+            out.range = Some(value);
+            Ok(())
+        }
+        // validate = check_url
+        "validate" => {
+            let path: syn::Path = meta.value()?.parse()?;
+            if out.validate.is_some() {
+                cx.error_spanned(&meta.path, "duplicate key `validate`");
+            }
+            out.validate = Some(path);
+            Ok(())
+        }
+        // sep = " "
+        "sep" => {
+            let value: LitStr = meta.value()?.parse()?;
+            if value.value().is_empty() {
+                cx.error_spanned(&value, "a list separator cannot be empty");
+            }
+            set_once(cx, meta, &mut out.sep, value);
+            Ok(())
+        }
+        _ => unreachable!("only shared keys are parsed here"),
+    }
+}
+
 fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> syn::Result<()> {
-    // #[secret(required)], #[secret(billing)], #[secret(external)], #[secret(optional)]
+    if let Some(result) = shared_key(cx, meta, out) {
+        return result;
+    }
+    // #[secret(required)], #[secret(billing)], #[secret(external)], #[secret(optional)],
+    // #[secret(required_if = "push_enabled")]
     if let Some(category) =
         meta.path.get_ident().and_then(|id| Category::from_key(&id.to_string()).map(|category| (category, id.clone())))
     {
-        if meta.input.peek(Token![=]) {
+        if category.0 == Category::RequiredIf {
+            let value = meta.value()?.parse()?;
+            set_once(cx, meta, &mut out.required_if, value);
+        } else if meta.input.peek(Token![=]) {
             return Err(meta.error(format_args!("`{}` takes no value: write #[secret({})]", category.1, category.1)));
         }
         if let Some(FieldKind::Secret { category: slot, .. }) = &mut out.kind {
@@ -213,16 +409,37 @@ fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
 }
 
 fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> syn::Result<()> {
+    if let Some(result) = shared_key(cx, meta, out) {
+        return result;
+    }
+    // #[config(required_if = "push_enabled")]
+    if meta.path.is_ident("required_if") {
+        let value = meta.value()?.parse()?;
+        set_once(cx, meta, &mut out.required_if, value);
+        return Ok(());
+    }
     // #[config(env = "LOG_LEVEL")]
     if meta.path.is_ident("env") {
         let value = env_name(cx, meta)?;
         set_once(cx, meta, &mut out.env, value);
         return Ok(());
     }
-    // #[config(default = "info")]
+    // #[config(default = "info")], #[config(default = 8080)], #[config(default = agent())]
     if meta.path.is_ident("default") {
-        let value = meta.value()?.parse()?;
-        set_once(cx, meta, &mut out.default, value);
+        let value = expression(meta)?;
+        let mut tokens = value.tokens.clone().into_iter();
+        let default = match (tokens.next(), tokens.next()) {
+            (Some(TokenTree::Literal(literal)), None) if literal.to_string().starts_with('"') => {
+                Default::Text(syn::parse2(TokenTree::Literal(literal).into())?)
+            }
+            (None, _) => return Err(meta.error("default needs a value: default = \"text\" or default = <expression>")),
+            _ => Default::Expr(value),
+        };
+        if out.default.is_some() {
+            cx.error_spanned(&meta.path, "duplicate key `default`");
+        } else {
+            out.default = Some(default);
+        }
         return Ok(());
     }
     // #[config(description = "Log filter")]
@@ -244,13 +461,10 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
         out.skip = meta.path.get_ident().cloned();
         return Ok(());
     }
-    // #[config(sep = " ")]
-    if meta.path.is_ident("sep") {
-        let value: LitStr = meta.value()?.parse()?;
-        if value.value().is_empty() {
-            cx.error_spanned(&value, "a list separator cannot be empty");
-        }
-        set_once(cx, meta, &mut out.sep, value);
+    // #[config(credential = "...")] is for secrets.
+    if meta.path.is_ident("credential") {
+        skip_value(meta)?;
+        cx.error_spanned(&meta.path, "`credential` names a secret's file: a setting has none");
         return Ok(());
     }
     unknown_key(cx, meta, "config", &CONFIG_KEYS)
@@ -304,6 +518,51 @@ fn unknown_key(cx: &mut Ctxt, meta: &ParseNestedMeta, attr: &str, known: &[&str]
     Ok(())
 }
 
+/// Parses `= <tokens>` up to the next comma: a Rust expression, kept as tokens.
+fn expression(meta: &ParseNestedMeta) -> syn::Result<Expression> {
+    let input = meta.value()?;
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<TokenTree>()?]);
+    }
+    let shown = shown(tokens.clone());
+    Ok(Expression { tokens, shown })
+}
+
+/// Tokens as a person writes them: a space only between two words (`Duration::from_secs(30)`).
+fn shown(tokens: TokenStream) -> String {
+    let mut out = String::new();
+    let mut after_word = false;
+    for token in tokens {
+        let word = matches!(token, TokenTree::Ident(_) | TokenTree::Literal(_));
+        if word && after_word {
+            out.push(' ');
+        }
+        match token {
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                    proc_macro2::Delimiter::Bracket => ("[", "]"),
+                    proc_macro2::Delimiter::Brace => ("{", "}"),
+                    proc_macro2::Delimiter::None => ("", ""),
+                };
+                out.push_str(open);
+                out.push_str(&shown(group.stream()));
+                out.push_str(close);
+            }
+            TokenTree::Punct(punct) => {
+                out.push(punct.as_char());
+                if punct.as_char() == ',' {
+                    out.push(' ');
+                }
+            }
+            other => out.push_str(&other.to_string()),
+        }
+        after_word = word;
+    }
+    out
+}
+
 /// Consumes `= <tokens>` up to the next comma, if the key has a value.
 fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
@@ -316,7 +575,7 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 /// The known key closest to `key`, if it is close enough to be a typo.
-fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|candidate| (edit_distance(key, candidate), *candidate))

@@ -5,8 +5,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 use syn::spanned::Spanned;
 
-use crate::ast::{self, Contract, Field, KnownSetting, Role};
-use crate::attr::Category;
+use crate::ast::{self, Contract, Field, KnownSecret, KnownSetting, Role};
+use crate::attr::{Category, Default};
 use crate::ctxt::Ctxt;
 use crate::{fallback, valid};
 
@@ -28,44 +28,66 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     }
 }
 
+/// Where a field's first variable is: a constant in a flat contract, looked up in the composed
+/// spec of one with nested sections (their sizes are known only to their own derives).
+struct Layout {
+    composed: bool,
+    /// For each field, its position among the fields that read variables.
+    parts: Vec<Option<usize>>,
+}
+
+impl Layout {
+    fn of(contract: &Contract<'_>) -> Self {
+        let mut next = 0;
+        let parts = contract
+            .fields
+            .iter()
+            .map(|field| {
+                field.attrs.skip.is_none().then(|| {
+                    next += 1;
+                    next - 1
+                })
+            })
+            .collect();
+        let composed = contract.fields.iter().any(|field| field.attrs.nested.is_some());
+        Self { composed, parts }
+    }
+
+    /// The index of field `at`'s first variable, as an expression.
+    fn index(&self, at: usize) -> TokenStream {
+        let part = self.parts[at].expect("skipped fields have no index");
+        if self.composed { quote!(__starts[#part]) } else { quote!(#part) }
+    }
+
+    /// The statement that makes `__starts` available to [`index`](Self::index).
+    fn starts(&self) -> TokenStream {
+        if self.composed {
+            quote!(let __starts = <Self as ::secrets_core::SecretContract>::spec().starts();)
+        } else {
+            TokenStream::new()
+        }
+    }
+}
+
 fn expand(contract: &Contract<'_>) -> TokenStream {
     let ident = &contract.input.ident;
     let name = ident.to_string();
     let (impl_generics, ty_generics, where_clause) = contract.input.generics.split_for_impl();
-    // Skipped fields read no variable: they are left out of the spec, and indices count the others.
-    let variables: Vec<&Field<'_>> = contract.fields.iter().filter(|field| field.attrs.skip.is_none()).collect();
-    let mut next = 0;
-    let indices: Vec<Option<usize>> = contract
+    let layout = Layout::of(contract);
+    let spec = spec(contract, &layout);
+    let from_values = from_values(contract, &layout);
+    let texts = secret_texts(contract, &layout);
+    let methods = contract
         .fields
         .iter()
-        .map(|field| {
-            field.attrs.skip.is_none().then(|| {
-                next += 1;
-                next - 1
-            })
-        })
-        .collect();
-    let vars = variables.iter().copied().map(var_spec);
-    let names = variables.iter().map(|field| &field.env_name);
-    let prefix = &contract.prefix;
-    let loads = contract.fields.iter().zip(&indices).map(|(field, index)| {
-        index.map_or_else(
-            || quote_spanned!(field.ty.span()=> ::core::default::Default::default()),
-            |index| load(index, field),
-        )
-    });
-    let all_fields = contract.fields.iter().map(|field| field.ident);
-    let required: Vec<&Ident> =
-        variables.iter().filter(|field| field.option_inner.is_none()).map(|field| field.ident).collect();
-    let fields = contract.fields.iter().map(|field| field.ident);
-    let texts = secret_texts(contract);
-    let methods = variables.iter().enumerate().map(|(index, field)| methods(contract, index, field));
+        .enumerate()
+        .filter(|(_, field)| field.attrs.skip.is_none())
+        .map(|(at, field)| methods(contract, &layout, at, field));
     let features = contract.feature_groups().into_iter().map(|(feature, members)| {
         let vis = &contract.input.vis;
         let method = format_ident!("has_{}", feature);
         let doc = format!("Whether every secret of feature `{feature}` is loaded.");
-        let probes =
-            members.iter().map(|field| format_ident!("has_{}", field.ident.to_string().trim_start_matches("r#")));
+        let probes = members.iter().map(|field| format_ident!("has_{}", field.label()));
         quote! {
             #[doc = #doc]
             #[inline]
@@ -78,12 +100,13 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     });
     let debug_fields = contract.fields.iter().map(|field| {
         let ident = field.ident;
-        let label = ident.to_string().trim_start_matches("r#").to_owned();
+        let label = field.label();
         match field.role() {
             Role::Secret(_) => quote!(__debug.field(#label, &::secrets_core::__private::Redacted);),
             Role::Config => {
                 quote!(__debug.field(#label, &::secrets_core::__private::Masked(&self.#ident, &__mask));)
             }
+            Role::Nested => quote!(__debug.field(#label, &self.#ident);),
         }
     });
     // Settings are shown with any loaded secret they hold masked (`URL="x ${TOKEN}"` in a `.env`).
@@ -92,18 +115,18 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .iter()
         .any(|field| matches!(field.role(), Role::Config))
         .then(|| quote!(let __mask = ::secrets_core::__private::SettingMask::of(self);));
+    let texts_starts = if texts.is_empty() { TokenStream::new() } else { layout.starts() };
     quote! {
         #[automatically_derived]
         impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
             fn spec() -> &'static ::secrets_core::ContractSpec {
-                static SPEC: ::secrets_core::ContractSpec =
-                    ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*], #prefix);
-                &SPEC
+                #spec
             }
 
             fn __secret_texts(&self) -> ::std::vec::Vec<(usize, &str)> {
                 #[allow(unused_imports)]
                 use ::secrets_core::__private::{NoText as _, Text as _};
+                #texts_starts
                 let mut __texts = ::std::vec::Vec::new();
                 #(#texts)*
                 __texts
@@ -112,15 +135,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             fn __from_values(
                 __values: &mut ::secrets_core::__private::Values<'_>,
             ) -> ::core::option::Option<Self> {
-                // One `let` for every field, in declaration order: a `let` per field would nest
-                // one debuginfo scope per field, and LLVM recurses once per scope.
-                let (#(#all_fields,)*) = (#(#loads,)*);
-                // One match over every non-`Option` field: a chain of `?` would make each early
-                // return drop a different set of values, and code size grow with the square of N.
-                match (#(#required,)*) {
-                    (#(::core::option::Option::Some(#required),)*) => ::core::option::Option::Some(Self { #(#fields),* }),
-                    _ => ::core::option::Option::None,
-                }
+                #from_values
             }
         }
 
@@ -143,39 +158,158 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     }
 }
 
-/// One statement per secret field, adding its texts (and index) for `redactor()`.
-fn secret_texts<'a>(contract: &'a Contract<'_>) -> impl Iterator<Item = TokenStream> + 'a {
+/// The body of `__from_values`: every field loaded, switches first, then the struct built.
+fn from_values(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
+    let starts = layout.starts();
+    // Fields that depend on a switch are loaded once every other field is.
+    let depends = |field: &Field<'_>| {
+        field.attrs.required_if.is_some()
+            || field.attrs.nested.as_ref().is_some_and(|nested| nested.enabled_by.is_some())
+    };
+    let loads = |dependent: bool| {
+        let (names, loads): (Vec<&Ident>, Vec<TokenStream>) = contract
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| depends(field) == dependent)
+            .map(|(at, field)| (field.ident, load(contract, layout, at, field)))
+            .unzip();
+        // One `let` for every field, in declaration order: a `let` per field would nest one
+        // debuginfo scope per field, and LLVM recurses once per scope.
+        (!names.is_empty()).then(|| quote!(let (#(#names,)*) = (#(#loads,)*);))
+    };
+    let (independent, dependent) = (loads(false), loads(true));
+    let required: Vec<&Ident> = contract
+        .fields
+        .iter()
+        .filter(|field| field.attrs.skip.is_none() && field.option_inner.is_none())
+        .map(|field| field.ident)
+        .collect();
+    let fields = contract.fields.iter().map(|field| field.ident);
+    let built = if let Some(rule) = &contract.validate {
+        quote! {{
+            let __built = Self { #(#fields),* };
+            ::secrets_core::__private::rules(__values, &__built, #rule);
+            ::core::option::Option::Some(__built)
+        }}
+    } else {
+        quote!(::core::option::Option::Some(Self { #(#fields),* }))
+    };
+    quote! {
+        #starts
+        #independent
+        #dependent
+        // One match over every non-`Option` field: a chain of `?` would make each early
+        // return drop a different set of values, and code size grow with the square of N.
+        match (#(#required,)*) {
+            (#(::core::option::Option::Some(#required),)*) => #built,
+            _ => ::core::option::Option::None,
+        }
+    }
+}
+
+/// The body of `spec()`: a `static`, composed once at first use when there are nested sections.
+fn spec(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
+    let name = contract.input.ident.to_string();
+    let prefix = &contract.prefix;
+    let variables: Vec<&Field<'_>> = contract.fields.iter().filter(|field| field.attrs.skip.is_none()).collect();
+    if !layout.composed {
+        let vars = variables.iter().map(|field| var_spec(contract, field));
+        let names = variables.iter().map(|field| &field.env_name);
+        return quote! {
+            static SPEC: ::secrets_core::ContractSpec =
+                ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*], #prefix);
+            &SPEC
+        };
+    }
+    let parts = variables.iter().map(|field| {
+        if field.attrs.nested.is_none() {
+            let var = var_spec(contract, field);
+            return quote!(::secrets_core::__private::Part::Var(#var));
+        }
+        let label = field.label();
+        let nested_prefix = ast::nested_prefix(field);
+        let ty = field.value_ty();
+        let group =
+            match (field.option_inner, field.attrs.nested.as_ref().and_then(|nested| nested.enabled_by.as_ref())) {
+                (None, _) => quote!(Always),
+                (Some(_), Some(switch)) => quote!(EnabledBy(#switch)),
+                (Some(_), None) => quote!(AllOrNone),
+            };
+        quote_spanned! {ty.span()=>
+            ::secrets_core::__private::Part::Nested {
+                field: #label,
+                prefix: #nested_prefix,
+                group: ::secrets_core::__private::Group::#group,
+                spec: <#ty as ::secrets_core::SecretContract>::spec,
+            }
+        }
+    });
+    quote! {
+        static PARTS: &[::secrets_core::__private::Part] = &[#(#parts),*];
+        static SPEC: ::std::sync::OnceLock<::secrets_core::ContractSpec> = ::std::sync::OnceLock::new();
+        SPEC.get_or_init(|| ::secrets_core::__private::composed(#name, #prefix, PARTS))
+    }
+}
+
+/// One statement per secret field and nested section, adding its texts (and index) for `redactor()`.
+fn secret_texts(contract: &Contract<'_>, layout: &Layout) -> Vec<TokenStream> {
     contract
         .fields
         .iter()
-        .filter(|field| field.attrs.skip.is_none())
         .enumerate()
-        .filter(|(_, field)| matches!(field.role(), Role::Secret(_)))
-        .map(|(index, field)| {
+        .filter(|(_, field)| field.attrs.skip.is_none())
+        .filter_map(|(at, field)| {
             let ident = field.ident;
-            let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
-            quote! {
-                (&::secrets_core::__private::#wrapper(&self.#ident)).add_texts(#index, &mut __texts);
+            let index = layout.index(at);
+            match field.role() {
+                Role::Secret(_) => {
+                    let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
+                    Some(quote! {
+                        (&::secrets_core::__private::#wrapper(&self.#ident)).add_texts(#index, &mut __texts);
+                    })
+                }
+                Role::Nested => {
+                    let section = if field.option_inner.is_some() {
+                        quote!(::core::option::Option::iter(&self.#ident))
+                    } else {
+                        quote!(::core::iter::once(&self.#ident))
+                    };
+                    Some(quote! {
+                        for __section in #section {
+                            let __start = #index;
+                            __texts.extend(
+                                ::secrets_core::SecretContract::__secret_texts(__section)
+                                    .into_iter()
+                                    .map(|(__at, __text)| (__start + __at, __text)),
+                            );
+                        }
+                    })
+                }
+                Role::Config => None,
             }
         })
+        .collect()
 }
 
 /// The static description of one field's variable.
-fn var_spec(field: &Field<'_>) -> TokenStream {
+fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
     let env = &field.env_name;
-    let label = field.ident.to_string().trim_start_matches("r#").to_owned();
+    let label = field.label();
     let description = field.description();
-    match field.role() {
+    let attrs = &field.attrs;
+    let base = match field.role() {
         Role::Secret(category) => {
             let category = match category {
                 Category::Required => quote!(Required),
                 Category::Billing => quote!(Billing),
                 Category::External => quote!(External),
-                Category::Optional => quote!(Optional),
+                // The builder below sets `RequiredIf` with its switch.
+                Category::Optional | Category::RequiredIf => quote!(Optional),
             };
-            let feature = option_str(field.attrs.feature.as_ref().map(syn::LitStr::value));
-            let allow_empty = field.attrs.allow_empty;
-            let credential = option_str(field.attrs.credential.as_ref().map(syn::LitStr::value));
+            let feature = option_str(attrs.feature.as_ref().map(syn::LitStr::value));
+            let allow_empty = attrs.allow_empty;
+            let credential = option_str(attrs.credential.as_ref().map(syn::LitStr::value));
             quote! {
                 ::secrets_core::__private::secret_var(
                     #env, #label, ::secrets_core::Category::#category, #description, #feature, #allow_empty,
@@ -183,15 +317,55 @@ fn var_spec(field: &Field<'_>) -> TokenStream {
                 )
             }
         }
-        Role::Config => {
-            let required = field.option_inner.is_none() && field.attrs.default.is_none();
-            let default = option_str(field.attrs.default.as_ref().map(syn::LitStr::value));
-            let allow_empty = field.attrs.allow_empty;
+        Role::Config | Role::Nested => {
+            let required = field.option_inner.is_none() && attrs.default.is_none();
+            let default = option_str(match &attrs.default {
+                Some(Default::Text(text)) => Some(text.value()),
+                _ => None,
+            });
+            let allow_empty = attrs.allow_empty;
             quote! {
                 ::secrets_core::__private::config_var(#env, #label, #required, #default, #description, #allow_empty)
             }
         }
+    };
+    let mut builders = TokenStream::new();
+    if attrs.env.is_some() {
+        builders.extend(quote!(.with_verbatim()));
     }
+    if !attrs.aliases.is_empty() || !attrs.deprecated.is_empty() {
+        let (aliases, deprecated) = (&attrs.aliases, &attrs.deprecated);
+        builders.extend(quote!(.with_aliases(&[#(#aliases),*], &[#(#deprecated),*])));
+    }
+    if let Some(switch) = &attrs.required_if {
+        let switch = contract
+            .fields
+            .iter()
+            .find(|candidate| candidate.label() == switch.value())
+            .map_or_else(|| switch.value(), |candidate| candidate.env_name.clone());
+        builders.extend(quote!(.with_required_if(#switch)));
+    }
+    if let Some(min_len) = &attrs.min_len {
+        builders.extend(quote!(.with_min_len(#min_len)));
+    }
+    if let Some(Default::Expr(expr)) = &attrs.default {
+        let shown = &expr.shown;
+        builders.extend(quote!(.with_default_expression(#shown)));
+    }
+    if matches!(field.role(), Role::Config) && field.may_be_enum() {
+        let ty = match field.known_setting() {
+            Some(KnownSetting::List(item)) => item,
+            _ => field.value_ty(),
+        };
+        builders.extend(quote! {
+            .with_accepted({
+                #[allow(unused_imports)]
+                use ::secrets_core::__private::NoValues as _;
+                ::secrets_core::__private::Probe::<#ty>::VALUES
+            })
+        });
+    }
+    quote!(#base #builders)
 }
 
 fn option_str(value: Option<String>) -> TokenStream {
@@ -202,47 +376,122 @@ fn option_str(value: Option<String>) -> TokenStream {
     }
 }
 
-/// The expression that parses one field from the loaded values.
-fn load(index: usize, field: &Field<'_>) -> TokenStream {
+/// The expression that builds one field from the loaded values: `Option<T>` of its value type.
+fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) -> TokenStream {
     let ty = field.value_ty();
+    if field.attrs.skip.is_some() {
+        return quote_spanned!(field.ty.span()=> ::core::default::Default::default());
+    }
+    let index = layout.index(at);
+    let switch = |name: &syn::LitStr| {
+        let (switch_at, switch) = contract
+            .fields
+            .iter()
+            .enumerate()
+            .find(|(_, candidate)| candidate.label() == name.value())
+            .expect("checked: a switch is a field of the contract");
+        (switch.ident, layout.index(switch_at))
+    };
+    if let Some(nested) = &field.attrs.nested {
+        let method = |name: &str| Ident::new(name, ty.span());
+        return match (field.option_inner, &nested.enabled_by) {
+            (None, _) => {
+                let method = method("nested");
+                quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
+            }
+            (Some(_), Some(enabled_by)) => {
+                let method = method("nested_enabled");
+                let (switch, switch_index) = switch(enabled_by);
+                quote_spanned! {ty.span()=> __values.#method::<#ty>(#index, #switch, #switch_index) }
+            }
+            (Some(_), None) => {
+                let method = method("nested_any");
+                quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
+            }
+        };
+    }
     let role = field.role();
-    match (role, field.known_setting()) {
-        (Role::Config, Some(KnownSetting::Bool)) => {
+    let mut load = match (&role, field.known_setting(), field.known_secret()) {
+        (Role::Config, Some(KnownSetting::Bool), _) => {
             let method = Ident::new("config_bool", ty.span());
             quote_spanned! {ty.span()=> __values.#method(#index) }
         }
-        (Role::Config, Some(KnownSetting::Duration)) => {
+        (Role::Config, Some(KnownSetting::Duration), _) => {
             let method = Ident::new("config_duration", ty.span());
             quote_spanned! {ty.span()=> __values.#method(#index) }
         }
-        (Role::Config, Some(KnownSetting::List(item))) => {
+        (Role::Config, Some(KnownSetting::List(item)), _) => {
             let method = Ident::new("config_list", item.span());
             let sep = field.attrs.sep.as_ref().map_or_else(|| ",".to_owned(), syn::LitStr::value);
             quote_spanned! {item.span()=> __values.#method::<#item>(#index, #sep) }
         }
+        (Role::Secret(_), _, Some(KnownSecret::List)) => {
+            let sep = field.attrs.sep.as_ref().map_or_else(|| ",".to_owned(), syn::LitStr::value);
+            quote!(__values.secret_list(#index, #sep))
+        }
+        (Role::Secret(_), _, Some(KnownSecret::Bytes)) => {
+            let method = Ident::new("secret_bytes", ty.span());
+            quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
+        }
         // The method's own span decides where rustc puts an unmet `SecretValue` bound: the type.
-        (Role::Secret(_), _) => {
+        (Role::Secret(_), _, _) => {
             let method = Ident::new("secret", ty.span());
             quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
         }
-        (Role::Config, None) => {
+        (Role::Config | Role::Nested, _, _) => {
             let method = Ident::new("config", ty.span());
             quote_spanned! {ty.span()=> __values.#method::<#ty>(#index) }
         }
+    };
+    if let Some(Default::Expr(expr)) = &field.attrs.default {
+        let tokens = &expr.tokens;
+        let span = tokens.span();
+        load = quote_spanned! {span=> {
+            let __loaded = #load;
+            __values.or_default(#index, __loaded, || -> #ty { #tokens })
+        }};
     }
+    let range = field.attrs.range.as_ref().map(|range| {
+        let (tokens, shown) = (&range.tokens, &range.shown);
+        quote!(::secrets_core::__private::in_range(__value, &(#tokens), #shown)?;)
+    });
+    let validate = field.attrs.validate.as_ref().map(|path| quote_spanned!(path.span()=> #path(__value)?;));
+    if range.is_some() || validate.is_some() {
+        let check = if matches!(role, Role::Secret(_)) { quote!(check_secret) } else { quote!(check_setting) };
+        load = quote! {{
+            let __loaded = #load;
+            __values.#check(#index, __loaded, |__value: &#ty| -> ::core::result::Result<(), ::std::string::String> {
+                #range
+                #validate
+                ::core::result::Result::Ok(())
+            })
+        }};
+    }
+    if let Some(switch_name) = &field.attrs.required_if {
+        let (switch, _) = switch(switch_name);
+        load = quote!({
+            __values.condition(#index, #switch);
+            #load
+        });
+    }
+    load
 }
 
 /// `has_<field>` and the accessor `<field>`.
-fn methods(contract: &Contract<'_>, index: usize, field: &Field<'_>) -> TokenStream {
+fn methods(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) -> TokenStream {
     let vis = &contract.input.vis;
     let ident = field.ident;
-    let env = &field.env_name;
-    let has = format_ident!("has_{}", ident.to_string().trim_start_matches("r#"));
-    let has_doc = format!("Whether `{env}` was loaded.");
+    let label = field.label();
+    let has = format_ident!("has_{}", label);
+    let nested = field.attrs.nested.is_some();
+    let what = if nested { format!("section `{label}`") } else { format!("`{}`", field.env_name) };
+    let has_doc = format!("Whether {what} was loaded.");
+    let starts = layout.starts();
+    let index = layout.index(at);
     match field.option_inner {
         None => {
             let ty = field.ty;
-            let doc = format!("The value of `{env}`.");
+            let doc = format!("The value of {what}.");
             quote! {
                 #[doc = #has_doc]
                 #[inline]
@@ -257,7 +506,12 @@ fn methods(contract: &Contract<'_>, index: usize, field: &Field<'_>) -> TokenStr
             }
         }
         Some(inner) => {
-            let doc = format!("The value of `{env}`, or an error naming it when it is not set.");
+            let doc = format!("The value of {what}, or an error naming it when it is not loaded.");
+            let present = if nested {
+                quote!(::secrets_core::__private::section(&self.#ident, <Self as ::secrets_core::SecretContract>::spec(), #index, #label))
+            } else {
+                quote!(::secrets_core::__private::present(&self.#ident, <Self as ::secrets_core::SecretContract>::spec(), #index))
+            };
             quote! {
                 #[doc = #has_doc]
                 #[inline]
@@ -267,11 +521,8 @@ fn methods(contract: &Contract<'_>, index: usize, field: &Field<'_>) -> TokenStr
                 #[doc = #doc]
                 #[inline]
                 #vis fn #ident(&self) -> ::core::result::Result<&#inner, ::secrets_core::SecretError> {
-                    ::secrets_core::__private::present(
-                        &self.#ident,
-                        <Self as ::secrets_core::SecretContract>::spec(),
-                        #index,
-                    )
+                    #starts
+                    #present
                 }
             }
         }

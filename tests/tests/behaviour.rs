@@ -164,7 +164,7 @@ fn accessors_of_missing_secrets_name_the_variable_and_category() {
     let secrets = AppSecrets::load_from(&without(&["ANTHROPIC_API_KEY"])).unwrap();
     let error = secrets.anthropic_api_key().unwrap_err();
     assert_eq!(error.to_string(), "ANTHROPIC_API_KEY is not set (external secret): Anthropic API");
-    assert_eq!(error.var().category(), Category::External);
+    assert_eq!(error.var().expect("a variable").category(), Category::External);
 }
 
 #[test]
@@ -297,6 +297,7 @@ fn the_status_json_has_the_documented_shape() {
             "name": "DATABASE_URL", "category": "required", "kind": "secret", "state": "configured",
             "level": "ok", "source": {"kind": "dotenv", "path": path, "line": 3},
             "description": "Postgres connection string", "feature": null, "reason": null, "suggestion": null, "concerns": [],
+            "required_if": null, "section": null, "supplied_by": "DATABASE_URL",
         })
     );
     assert_eq!(json["secrets"][1]["state"], "missing");

@@ -5,8 +5,9 @@ use std::fmt::{self, Write};
 use serde::Serialize;
 use serde::ser::{SerializeStruct, Serializer};
 
+use crate::rules::RuleProblem;
 use crate::sources::{Concern, Origin, SourceError};
-use crate::spec::VarSpec;
+use crate::spec::{Category, VarSpec};
 
 pub(crate) mod example;
 
@@ -30,6 +31,15 @@ pub enum State {
         /// Why, without the value.
         reason: String,
     },
+    /// Not loaded: its section is toggled off by a `bool` setting (`enabled_by`).
+    Disabled {
+        /// The setting that turns the section on.
+        by: &'static str,
+        /// Whether it is set anyway (a warning: it has no effect).
+        set: bool,
+    },
+    /// Not loaded: none of the variables of its all-or-none section is set.
+    Unused,
 }
 
 impl State {
@@ -41,6 +51,8 @@ impl State {
             Self::Empty => "empty",
             Self::Invalid { .. } => "invalid",
             Self::Unreadable { .. } => "unreadable",
+            Self::Disabled { .. } => "disabled",
+            Self::Unused => "unused",
         }
     }
 
@@ -59,6 +71,11 @@ impl fmt::Display for State {
             // A setting's reason begins with its text: `invalid value "80a": …`.
             Self::Invalid { reason } if reason.starts_with("value \"") => write!(f, "invalid {reason}"),
             Self::Invalid { reason } | Self::Unreadable { reason } => write!(f, "{}: {reason}", self.as_str()),
+            Self::Disabled { by, set: false } => write!(f, "disabled ({by} is not true)"),
+            Self::Disabled { by, set: true } => {
+                write!(f, "set but unused: its section is disabled ({by} is not true)")
+            }
+            Self::Unused => f.write_str("unused (no variable of its section is set)"),
             _ => f.write_str(self.as_str()),
         }
     }
@@ -85,11 +102,48 @@ pub struct Entry {
     level: Level,
     suggestion: Option<String>,
     concerns: Vec<Concern>,
+    category: Category,
 }
 
 impl Entry {
     pub(crate) fn new(spec: &'static VarSpec, state: State, origin: Option<Origin>, level: Level) -> Self {
-        Self { spec, state, origin, level, suggestion: None, concerns: Vec::new() }
+        Self { spec, state, origin, level, suggestion: None, concerns: Vec::new(), category: spec.category() }
+    }
+
+    pub(crate) fn with_category(mut self, category: Category) -> Self {
+        self.category = category;
+        self
+    }
+
+    /// The category that applied: the declared one, or for a `required_if` variable
+    /// `Required` or `Optional`, as its switch said.
+    pub fn category(&self) -> Category {
+        self.category
+    }
+
+    /// The name that supplied the value: the variable's own, or the alias or deprecated name read.
+    pub fn supplied_by(&self) -> Option<&'static str> {
+        if self.state != State::Configured || self.origin.is_none() {
+            return None;
+        }
+        let alias = self.concerns.iter().find_map(|concern| match concern {
+            Concern::Alias { name } | Concern::Deprecated { name, .. } => Some(*name),
+            _ => None,
+        });
+        Some(alias.unwrap_or(self.spec.name()))
+    }
+
+    /// The tag with the category that applied and the section: `REQ`, `REQ if APP_X is true`.
+    fn tag(&self) -> String {
+        let mut tag = match self.spec.required_if() {
+            Some(switch) if self.category == Category::Required => format!("REQ: {switch} is true"),
+            Some(switch) => format!("OPT: {switch} is not true"),
+            None => self.spec.tag().to_owned(),
+        };
+        if let Some(section) = self.spec.section() {
+            let _ = write!(tag, ", in {}", section.field());
+        }
+        tag
     }
 
     pub(crate) fn with_concerns(mut self, concerns: Vec<Concern>) -> Self {
@@ -150,7 +204,7 @@ impl Entry {
     /// `REDIS_URL (required secret): missing, Redis connection string` for error messages.
     pub(crate) fn problem_line(&self) -> String {
         let spec = self.spec;
-        let mut line = format!("{} ({} {}): {}", spec.name(), spec.category(), spec.kind().as_str(), self.state);
+        let mut line = format!("{} ({} {}): {}", spec.name(), self.category, spec.kind().as_str(), self.state);
         if let Some(origin) = &self.origin {
             let _ = write!(line, " (from {origin})");
         }
@@ -172,7 +226,7 @@ impl Entry {
 
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {} ({})", self.icon(), self.spec.name(), self.state, self.spec.tag())?;
+        write!(f, "{} {}: {} ({})", self.icon(), self.spec.name(), self.state, self.tag())?;
         if let Some(origin) = &self.origin {
             write!(f, " from {origin}")?;
         }
@@ -194,9 +248,12 @@ impl fmt::Display for Entry {
 
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entry = serializer.serialize_struct("Entry", 11)?;
+        let mut entry = serializer.serialize_struct("Entry", 14)?;
         entry.serialize_field("name", self.spec.name())?;
-        entry.serialize_field("category", &self.spec.category())?;
+        entry.serialize_field("category", &self.category)?;
+        entry.serialize_field("required_if", &self.spec.required_if())?;
+        entry.serialize_field("section", &self.spec.section().map(crate::spec::Section::field))?;
+        entry.serialize_field("supplied_by", &self.supplied_by())?;
         entry.serialize_field("kind", &self.spec.kind())?;
         entry.serialize_field("state", self.state.as_str())?;
         entry.serialize_field("level", &self.level)?;
@@ -242,6 +299,7 @@ pub struct StatusReport {
     problems: Vec<SourceError>,
     looked_in: Vec<String>,
     unknown: Vec<Unknown>,
+    rules: Vec<RuleProblem>,
 }
 
 impl StatusReport {
@@ -251,17 +309,26 @@ impl StatusReport {
         problems: Vec<SourceError>,
         looked_in: Vec<String>,
     ) -> Self {
-        Self { contract, entries, problems, looked_in, unknown: Vec::new() }
+        Self { contract, entries, problems, looked_in, unknown: Vec::new(), rules: Vec::new() }
     }
 
     pub(crate) fn entries_mut(&mut self) -> &mut [Entry] {
         &mut self.entries
     }
 
-    /// Makes every variable that is not configured an error: for a load that failed with none.
+    pub(crate) fn set_rules(&mut self, rules: Vec<RuleProblem>) {
+        self.rules = rules;
+    }
+
+    /// What the contract's rules (`#[contract(validate = ...)]`) reported.
+    pub fn rules(&self) -> &[RuleProblem] {
+        &self.rules
+    }
+
+    /// Makes every variable that is missing or empty an error: for a load that failed with none.
     pub(crate) fn escalate_unconfigured(&mut self) {
         for entry in &mut self.entries {
-            if entry.state != State::Configured {
+            if matches!(entry.state, State::Missing | State::Empty) {
                 entry.level = Level::Error;
             }
         }
@@ -306,6 +373,7 @@ impl StatusReport {
         self.problems.is_empty()
             && self.entries.iter().all(|entry| entry.level < Level::Error)
             && self.unknown.iter().all(|unknown| unknown.level < Level::Error)
+            && self.rules.iter().all(|rule| rule.level < Level::Error)
     }
 
     /// The entries at `level`.
@@ -328,6 +396,7 @@ impl StatusReport {
             .at_level(Level::Error)
             .map(Entry::problem_line)
             .chain(self.problems.iter().map(ToString::to_string))
+            .chain(self.rules.iter().filter(|rule| rule.level == Level::Error).map(ToString::to_string))
             .chain(self.unknown.iter().filter(|unknown| unknown.level == Level::Error).map(ToString::to_string))
             .collect();
         let count = errors.len();
@@ -349,8 +418,12 @@ fn plural(count: usize) -> &'static str {
 impl fmt::Display for StatusReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let unknown_at = |level| self.unknown.iter().filter(|unknown| unknown.level == level).count();
-        let errors = self.at_level(Level::Error).count() + self.problems.len() + unknown_at(Level::Error);
-        let warnings = self.at_level(Level::Warning).count() + unknown_at(Level::Warning);
+        let rules_at = |level| self.rules.iter().filter(|rule| rule.level == level).count();
+        let errors = self.at_level(Level::Error).count()
+            + self.problems.len()
+            + unknown_at(Level::Error)
+            + rules_at(Level::Error);
+        let warnings = self.at_level(Level::Warning).count() + unknown_at(Level::Warning) + rules_at(Level::Warning);
         match (errors, warnings) {
             (0, 0) => writeln!(f, "{}: ok", self.contract)?,
             _ => writeln!(
@@ -367,6 +440,10 @@ impl fmt::Display for StatusReport {
         for entry in &self.entries {
             writeln!(f, "{entry}")?;
         }
+        for rule in &self.rules {
+            let icon = if rule.level == Level::Error { "❌" } else { "⚠️" };
+            writeln!(f, "{icon} {rule}")?;
+        }
         for unknown in &self.unknown {
             let icon = if unknown.level == Level::Error { "❌" } else { "⚠️" };
             writeln!(f, "{icon} {unknown}")?;
@@ -378,13 +455,14 @@ impl fmt::Display for StatusReport {
 impl Serialize for StatusReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        let mut report = serializer.serialize_struct("StatusReport", 6)?;
+        let mut report = serializer.serialize_struct("StatusReport", 7)?;
         report.serialize_field("contract", self.contract)?;
         report.serialize_field("ok", &self.is_ok())?;
         report.serialize_field("secrets", &self.entries)?;
         report.serialize_field("problems", &problems)?;
         report.serialize_field("looked_in", &self.looked_in)?;
         report.serialize_field("unknown", &self.unknown)?;
+        report.serialize_field("rules", &self.rules)?;
         report.end()
     }
 }

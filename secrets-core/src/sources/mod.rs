@@ -187,6 +187,25 @@ pub enum Concern {
         /// The file's permission bits.
         mode: u32,
     },
+    /// The value was read from an alias of the variable (`alias = "..."`).
+    Alias {
+        /// The alias that supplied it.
+        name: &'static str,
+    },
+    /// The value was read from a deprecated name (`deprecated = "..."`): a warning.
+    Deprecated {
+        /// The old name that supplied it.
+        name: &'static str,
+        /// The variable to set instead.
+        replacement: &'static str,
+    },
+    /// The variable and one of its aliases are both set: the variable wins; a warning.
+    Shadowed {
+        /// The alias also set, and ignored.
+        alias: &'static str,
+        /// The variable that was read.
+        name: &'static str,
+    },
 }
 
 impl Concern {
@@ -197,7 +216,7 @@ impl Concern {
 
     /// Whether it makes the variable a warning whatever the policy.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Self::TooShort | Self::HoldsSecret { .. })
+        matches!(self, Self::TooShort | Self::HoldsSecret { .. } | Self::Deprecated { .. } | Self::Shadowed { .. })
     }
 }
 
@@ -207,6 +226,11 @@ impl fmt::Display for Concern {
             Self::TrailingWhitespace => f.write_str("trailing whitespace kept"),
             Self::TooShort => f.write_str("shorter than 8 characters: too short to mask in logs"),
             Self::EmptyDefaultUsed => f.write_str("empty, default used"),
+            Self::Alias { name } => write!(f, "read from alias {name}"),
+            Self::Deprecated { name, replacement } => {
+                write!(f, "read from deprecated {name}: rename it to {replacement}")
+            }
+            Self::Shadowed { alias, name } => write!(f, "{alias} is set too and ignored: {name} wins"),
             Self::HoldsSecret { secret } => write!(f, "holds the value of secret {secret}"),
             Self::Insecure { mode } => {
                 let access = match (mode & 0o044 != 0, mode & 0o022 != 0) {
