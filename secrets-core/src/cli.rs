@@ -23,7 +23,7 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use secrecy::zeroize::Zeroize;
 
 use crate::sources::read::read_regular;
-use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Policy, SecretContract, Sources};
+use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Group, Policy, SecretContract, Sources};
 
 /// Runs the subcommand named by the process arguments and exits with its status.
 pub fn run<C: SecretContract>() -> ! {
@@ -133,7 +133,7 @@ fn execute<C: SecretContract>(
             } else {
                 Policy::startup().include_billing(sub.get_flag("include-billing"))
             };
-            if sub.get_flag("check-unknown") && C::spec().prefix().is_empty() {
+            if sub.get_flag("check-unknown") && C::spec().prefixes().is_empty() {
                 // Without a prefix every variable of the host would be unknown: say so, not nothing.
                 let _ = writeln!(
                     err,
@@ -260,20 +260,41 @@ fn line_shape(line: &str, declared: &[&str]) -> String {
     }
 }
 
-/// A Markdown table: variable, kind, category, description, default.
+/// A Markdown table: variable, section, kind, category, description, accepted values, default.
 fn docs<C: SecretContract>() -> String {
     let spec = C::spec();
-    let mut table =
-        format!("# {}\n\n| Variable | Kind | Category | Description | Default |\n|---|---|---|---|---|\n", spec.name());
+    let mut table = format!(
+        "# {}\n\n| Variable | Section | Kind | Category | Description | Values | Default |\n|---|---|---|---|---|---|---|\n",
+        spec.name()
+    );
     for var in spec.vars() {
         let kind = var.kind().as_str();
         let default = var.default().map(|default| format!("`{}`", cell(default))).unwrap_or_default();
+        let section = match var.section() {
+            None => String::new(),
+            Some(section) => match section.group() {
+                Group::Always => format!("`{}`", section.field()),
+                Group::EnabledBy(switch) => format!("`{}` (when `{switch}`)", section.field()),
+                Group::AllOrNone => format!("`{}` (all or none)", section.field()),
+            },
+        };
+        let category = match var.required_if() {
+            Some(switch) => format!("required if `{switch}`"),
+            None => var.category().to_string(),
+        };
+        let mut description = cell(var.description());
+        for alias in var.aliases() {
+            let _ = write!(description, " (alias `{alias}`)");
+        }
+        for old in var.deprecated_names() {
+            let _ = write!(description, " (formerly `{old}`)");
+        }
+        let values = var.accepted().iter().map(|value| format!("`{}`", cell(value))).collect::<Vec<_>>().join(", ");
         let _ = writeln!(
             table,
-            "| `{}` | {kind} | {} | {} | {default} |",
+            "| `{}` | {section} | {kind} | {category} | {} | {values} | {default} |",
             var.name(),
-            var.category(),
-            cell(var.description())
+            description.trim_start()
         );
     }
     table

@@ -230,7 +230,7 @@ pub mod __private {
         spec: &'static ContractSpec,
         index: usize,
     ) -> Result<&'a T, SecretError> {
-        value.as_ref().ok_or_else(|| SecretError::missing(&spec.vars()[index]))
+        value.as_ref().ok_or_else(|| SecretError::missing(crate::spec::as_read(spec, index)))
     }
 
     /// A secret field, asked for its texts. Through [`Text`] when its type is a

@@ -340,6 +340,20 @@ impl VarSpec {
     }
 }
 
+/// Where each contract was placed as a section: its spec, and its variables as composed there.
+static SECTIONS: std::sync::Mutex<Vec<(&'static ContractSpec, &'static [VarSpec])>> = std::sync::Mutex::new(Vec::new());
+
+/// Variable `index` of `spec` by the name it is read as: its composed name when the contract
+/// is a section of exactly one other, else its own.
+pub(crate) fn as_read(spec: &'static ContractSpec, index: usize) -> &'static VarSpec {
+    let sections = SECTIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut placements = sections.iter().filter(|(inner, _)| std::ptr::eq(*inner, spec));
+    match (placements.next(), placements.next()) {
+        (Some((_, vars)), None) => &vars[index],
+        _ => &spec.vars()[index],
+    }
+}
+
 /// Keeps a composed text for the life of the program; each contract is composed once.
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
@@ -375,12 +389,14 @@ impl ContractSpec {
         let mut vars: Vec<VarSpec> = Vec::new();
         let mut starts = Vec::with_capacity(parts.len());
         let mut prefixes = vec![prefix];
+        let mut placed: Vec<(&'static ContractSpec, usize)> = Vec::new();
         for part in parts {
             starts.push(vars.len());
             match part {
                 Part::Var(var) => vars.push(VarSpec { ..*var }),
                 Part::Nested { field, prefix: own, group, spec } => {
                     let inner = spec();
+                    placed.push((inner, vars.len()));
                     let full = leak(format!("{prefix}{own}"));
                     let under =
                         |text: &str| leak(format!("{full}{}", text.strip_prefix(inner.prefix()).unwrap_or(text)));
@@ -437,14 +453,12 @@ impl ContractSpec {
         prefixes.sort_unstable();
         prefixes.dedup();
         let names: Vec<&'static str> = vars.iter().map(|var| var.name).collect();
-        Self {
-            name,
-            vars: Vec::leak(vars),
-            names: Vec::leak(names),
-            prefix,
-            starts: Vec::leak(starts),
-            prefixes: Vec::leak(prefixes),
+        let vars: &'static [VarSpec] = Vec::leak(vars);
+        let mut sections = SECTIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (inner, start) in placed {
+            sections.push((inner, &vars[start..start + inner.vars().len()]));
         }
+        Self { name, vars, names: Vec::leak(names), prefix, starts: Vec::leak(starts), prefixes: Vec::leak(prefixes) }
     }
 
     /// For a contract with nested sections, the index of the first variable of each field.

@@ -214,3 +214,11 @@ fn range_rule_shows_the_setting() {
         "{error}"
     );
 }
+
+#[test]
+fn a_sections_accessor_errors_name_the_composed_variable() {
+    let full = base().with("APP_DUO_HOST", "duo.example").with("APP_DUO_SECRET_KEY", "duo-secret-value");
+    let app = App::load_from(&full).unwrap();
+    let error = app.duo().unwrap().extra().unwrap_err().to_string();
+    assert!(error.starts_with("APP_DUO_EXTRA is not set"), "{error}");
+}
