@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use proptest::prelude::*;
-use secrets_core::{MapSource, Policy, SecretContract, SecretString};
+use secrets_core::{ExposeSecret, MapSource, Policy, Problems, SecretContract, SecretString};
 
 #[derive(SecretContract)]
 #[contract(prefix = "P_")]
@@ -101,8 +101,147 @@ fn interleaved(secrets: &[String], pieces: &[(String, usize)]) -> String {
     pieces.iter().flat_map(|(filler, pick)| [filler.as_str(), secrets[pick % secrets.len()].as_str()]).collect()
 }
 
+/// A section, used once always loaded and once as an all-or-none group.
+#[derive(SecretContract)]
+#[contract(prefix = "SEC_")]
+struct Section {
+    #[secret(required)]
+    token: SecretString,
+    #[secret(optional)]
+    extra: Option<SecretString>,
+    #[config(default = "d")]
+    mode: String,
+}
+
+/// Sections, a toggled one, a secret list, and a rule that quotes a secret.
+#[derive(SecretContract)]
+#[contract(prefix = "PN_", validate = quote_inner)]
+struct Nested {
+    #[nested(prefix = "IN_")]
+    inner: Section,
+    #[nested(prefix = "OPT_")]
+    group: Option<Section>,
+    #[config(default = true)]
+    beta_enabled: bool,
+    #[nested(enabled_by = "beta_enabled")]
+    beta: Option<Section>,
+    #[secret(optional)]
+    top_key: Option<SecretString>,
+}
+
+fn quote_inner(nested: &Nested, problems: &mut Problems) {
+    problems.warn("PN_TOP_KEY", format!("inner token is {}", nested.inner().token().expose_secret()));
+}
+
+const NESTED_NAMES: [&str; 11] = [
+    "PN_IN_TOKEN",
+    "PN_IN_EXTRA",
+    "PN_IN_MODE",
+    "PN_OPT_TOKEN",
+    "PN_OPT_EXTRA",
+    "PN_OPT_MODE",
+    "PN_BETA_ENABLED",
+    "PN_BETA_TOKEN",
+    "PN_BETA_EXTRA",
+    "PN_BETA_MODE",
+    "PN_TOP_KEY",
+];
+
+/// The secrets of [`Nested`], by index into [`NESTED_NAMES`].
+const NESTED_SECRETS: [usize; 7] = [0, 1, 3, 4, 7, 8, 10];
+
+fn nested_source(values: &[Option<String>; 7], beta: Option<bool>) -> MapSource {
+    let mut source: MapSource = NESTED_SECRETS
+        .iter()
+        .zip(values)
+        .filter_map(|(index, value)| value.as_ref().map(|value| (NESTED_NAMES[*index], value.as_str())))
+        .collect();
+    if let Some(beta) = beta {
+        source.insert("PN_BETA_ENABLED", beta.to_string());
+    }
+    source
+}
+
+/// Every output a load of [`Nested`] can produce, under every policy.
+fn nested_outputs(source: &MapSource) -> String {
+    let report = Nested::status_from(source);
+    let mut text = format!("{report}{}{report:?}", report.to_json());
+    for policy in [Policy::startup(), Policy::strict(), Policy::strict().hard_fail(false)] {
+        match Nested::load_with(source, policy) {
+            Ok(nested) => {
+                let _ = write!(text, "{nested:?}{nested:#?}{:?}{:?}", nested.group().err(), nested.top_key().err());
+                let _ = write!(text, "{:?}", nested.inner().extra().err());
+            }
+            Err(error) => {
+                let _ = write!(text, "{error}{error:?}{}", error.report().to_json());
+            }
+        }
+    }
+    text
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_output_of_a_nested_contract_shows_a_value(
+        values in proptest::array::uniform7(proptest::option::of(value())),
+        beta in proptest::option::of(proptest::bool::ANY),
+    ) {
+        let source = nested_source(&values, beta);
+        let text = nested_outputs(&source);
+        for value in values.iter().flatten() {
+            prop_assert!(!leaks(&text, value), "a value shows in:\n{}", text);
+        }
+        if let Ok(nested) = Nested::load_from(&source) {
+            let redactor = nested.redactor();
+            for (index, value) in NESTED_SECRETS.iter().zip(&values) {
+                let Some(value) = value else { continue };
+                let loaded = match *index {
+                    0 | 1 | 10 => true,
+                    3 | 4 => nested.has_group(),
+                    _ => nested.has_beta(),
+                };
+                if loaded && value.trim().chars().count() >= 6 {
+                    let masked = redactor.redact(value);
+                    prop_assert!(!leaks(&masked, value.trim()), "{} in {}", value, masked);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn names_compose_and_the_report_lists_them_in_order(
+        values in proptest::array::uniform7(proptest::option::of(value())),
+        beta in proptest::option::of(proptest::bool::ANY),
+    ) {
+        prop_assert_eq!(Nested::spec().names(), NESTED_NAMES);
+        for var in Nested::spec().vars() {
+            if let Some(section) = var.section() {
+                let own = var.name().strip_prefix(section.prefix()).expect("a section's names carry its prefix");
+                prop_assert!(Section::spec().names().contains(&format!("SEC_{own}").as_str()), "{}", var.name());
+            }
+        }
+        let report = Nested::status_from(&nested_source(&values, beta));
+        let names: Vec<&str> = report.entries().iter().map(|entry| entry.spec().name()).collect();
+        prop_assert_eq!(names, NESTED_NAMES);
+        // Whether the sections load follows presence alone.
+        let set = |index: usize| values[index].as_ref().is_some_and(|value| !value.trim().is_empty());
+        let group_complete = set(2);
+        let group_broken = set(3) && !group_complete;
+        let beta_on = beta != Some(false);
+        let beta_broken = beta_on && !set(4);
+        let source = nested_source(&values, beta);
+        match Nested::load_with(&source, Policy::startup().hard_fail(false)) {
+            Ok(nested) => {
+                prop_assert!(set(0));
+                prop_assert_eq!(nested.has_group(), group_complete);
+                prop_assert_eq!(nested.has_beta(), beta_on && !beta_broken);
+            }
+            Err(_) => prop_assert!(!set(0)),
+        }
+        prop_assert_eq!(Nested::load_from(&source).is_ok(), set(0) && !group_broken && !beta_broken);
+    }
 
     #[test]
     fn many_secrets_redact_exactly_like_the_naive_reference(

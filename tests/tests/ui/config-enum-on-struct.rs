@@ -1,0 +1,8 @@
+use secrets_core::ConfigEnum;
+
+#[derive(ConfigEnum)]
+struct Mode {
+    fast: bool,
+}
+
+fn main() {}
