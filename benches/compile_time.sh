@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compile time users pay: rebuild a crate holding a generated N-field contract (default 100)
-# against the hand-written equivalent. Dependencies are built first; then each crate's source
+# Compile time users pay: rebuild a crate holding a generated N-field contract (default 100),
+# and the same fields as N/10 nested sections of 10, against the hand-written equivalent. Dependencies are built first; then each crate's source
 # is touched and rebuilt RUNS times (default 5) per profile, and the median is reported.
 #
 #   bash benches/compile_time.sh            # N=100, 5 runs, dev and release
@@ -27,6 +27,25 @@ source "$root/benches/crate.sh"
   echo "/// Loads the contract, so the load path is compiled here as in a program."
   echo "pub fn load() -> Result<Derived, ContractError> { Derived::load() }"
 } | make_crate derived_contract
+
+sections=$((fields / 10))
+{
+  echo "//! The same $fields required secrets as $sections nested sections of 10."
+  echo "use secrets_core::{ContractError, SecretContract, SecretString};"
+  for ((s = 0; s < sections; s++)); do
+    echo "#[derive(SecretContract)]"
+    echo "pub struct Section$s {"
+    for ((i = 0; i < 10; i++)); do printf '    #[secret(required)]\n    secret_%d: SecretString,\n' "$i"; done
+    echo "}"
+  done
+  echo "#[derive(SecretContract)]"
+  echo "#[contract(prefix = \"BENCH_\")]"
+  echo "pub struct Nested {"
+  for ((s = 0; s < sections; s++)); do printf '    #[nested]\n    s%03d: Section%d,\n' "$s" "$s"; done
+  echo "}"
+  echo "/// Loads the contract, so the load path is compiled here as in a program."
+  echo "pub fn load() -> Result<Nested, ContractError> { Nested::load() }"
+} | make_crate nested_contract
 
 {
   echo "//! The hand-written equivalent: read every variable, list all missing ones, redact Debug."
@@ -66,7 +85,7 @@ export CARGO_TARGET_DIR="$work/target"
 
 declare -A result
 for profile in dev release; do
-  for crate in derived_contract hand_written; do
+  for crate in derived_contract nested_contract hand_written; do
     manifest="$work/$crate/Cargo.toml"
     cargo build --quiet --offline --profile "$profile" --manifest-path "$manifest"
     times=()
@@ -82,4 +101,6 @@ for profile in dev release; do
   done
   printf '%-8s ratio derived / hand-written: %.2fx\n' "$profile" \
     "$(awk "BEGIN { print ${result[$profile.derived_contract]} / ${result[$profile.hand_written]} }")"
+  printf '%-8s ratio nested / hand-written: %.2fx\n' "$profile" \
+    "$(awk "BEGIN { print ${result[$profile.nested_contract]} / ${result[$profile.hand_written]} }")"
 done

@@ -1,6 +1,7 @@
 //! Loading N secrets from the process environment: the derive against a hand-written
 //! `std::env::var` loop and `envconfig`, in one run, for N = 10, 100 and 1000; and what the
-//! standard sources of `load()` add.
+//! standard sources of `load()` add. At N=100 the same variables are also loaded as ten nested
+//! sections of ten.
 
 use std::hint::black_box;
 use std::time::{Duration, SystemTime};
@@ -18,7 +19,7 @@ mod contracts {
 
     include!(concat!(env!("OUT_DIR"), "/contracts.rs"));
 }
-use contracts::{Derived10, Derived100, Derived1000, Envconfig10, Envconfig100};
+use contracts::{Derived10, Derived100, Derived1000, Envconfig10, Envconfig100, Nested100};
 
 /// Set in the child runs: the size whose environment this process has.
 const SIZE: &str = "SECRETS_BENCH_N";
@@ -47,7 +48,13 @@ const ROUNDS: usize = 5;
 
 /// One round: the derived contract `D` and, where given, `envconfig` against the hand-written
 /// loop; in the last round, also `load()` with its standard sources.
-fn bench_size<D: SecretContract>(c: &mut Criterion, n: usize, round: usize, envconfig: Option<fn() -> bool>) {
+fn bench_size<D: SecretContract>(
+    c: &mut Criterion,
+    n: usize,
+    round: usize,
+    envconfig: Option<fn() -> bool>,
+    nested: Option<fn() -> bool>,
+) {
     let names: Vec<String> = (0..n).map(contract_var).collect();
     assert_eq!(hand_written(&names).map(|v| v.len()).ok(), Some(n), "the environment is not set up");
     assert!(D::load_from(&EnvSource).is_ok());
@@ -59,6 +66,10 @@ fn bench_size<D: SecretContract>(c: &mut Criterion, n: usize, round: usize, envc
     group.bench_function(id("secrets_core"), |b| b.iter(|| black_box(D::load_from(&EnvSource))));
     if let Some(envconfig) = envconfig {
         group.bench_function(id("envconfig"), |b| b.iter(|| black_box(envconfig())));
+    }
+    if let Some(nested) = nested {
+        assert!(nested(), "the nested contract does not load");
+        group.bench_function(id("secrets_core_nested"), |b| b.iter(|| black_box(nested())));
     }
     if round == ROUNDS {
         // What `load()` adds: systemd credentials, `NAME_FILE` and the nearest `.env`, looked for each time.
@@ -92,7 +103,7 @@ fn print_ratios(since: SystemTime) {
     println!("\nRatios to hand_written, medians of this run's rounds (each round's ratio in brackets):");
     for n in [10, 100, 1000] {
         let hand = |round: usize| median_ns(&format!("hand_written/{n}-round{round}"), since);
-        for contender in ["secrets_core", "envconfig"] {
+        for contender in ["secrets_core", "secrets_core_nested", "envconfig"] {
             let ratios: Vec<f64> = (1..=ROUNDS)
                 .filter_map(|round| Some(median_ns(&format!("{contender}/{n}-round{round}"), since)? / hand(round)?))
                 .collect();
@@ -100,6 +111,16 @@ fn print_ratios(since: SystemTime) {
                 let each: Vec<String> = ratios.iter().map(|ratio| format!("{ratio:.3}")).collect();
                 println!("  N={n:<4} {contender:<29} {:.3}x  [{}]", median(ratios), each.join(" "));
             }
+        }
+        let flat = |round: usize| median_ns(&format!("secrets_core/{n}-round{round}"), since);
+        let nested: Vec<f64> = (1..=ROUNDS)
+            .filter_map(|round| {
+                Some(median_ns(&format!("secrets_core_nested/{n}-round{round}"), since)? / flat(round)?)
+            })
+            .collect();
+        if !nested.is_empty() {
+            let each: Vec<String> = nested.iter().map(|ratio| format!("{ratio:.3}")).collect();
+            println!("  N={n:<4} {:<29} {:.3}x  [{}]", "nested / flat secrets_core", median(nested), each.join(" "));
         }
         let hands: Vec<f64> = (1..=ROUNDS).filter_map(hand).collect();
         let standard = median_ns(&format!("secrets_core_standard_sources/{n}"), since).filter(|_| !hands.is_empty());
@@ -111,6 +132,10 @@ fn print_ratios(since: SystemTime) {
 
 fn envconfig_loads<E: Envconfig>() -> bool {
     black_box(E::init_from_env()).is_ok()
+}
+
+fn derived_loads<C: SecretContract>() -> bool {
+    black_box(C::load_from(&EnvSource)).is_ok()
 }
 
 fn main() {
@@ -129,9 +154,15 @@ fn main() {
     let round: usize = round.parse().expect("the parent sets a round number");
     let mut c = Criterion::default().configure_from_args();
     match size.as_str() {
-        "10" => bench_size::<Derived10>(&mut c, 10, round, Some(envconfig_loads::<Envconfig10>)),
-        "100" => bench_size::<Derived100>(&mut c, 100, round, Some(envconfig_loads::<Envconfig100>)),
-        "1000" => bench_size::<Derived1000>(&mut c, 1000, round, None),
+        "10" => bench_size::<Derived10>(&mut c, 10, round, Some(envconfig_loads::<Envconfig10>), None),
+        "100" => bench_size::<Derived100>(
+            &mut c,
+            100,
+            round,
+            Some(envconfig_loads::<Envconfig100>),
+            Some(derived_loads::<Nested100>),
+        ),
+        "1000" => bench_size::<Derived1000>(&mut c, 1000, round, None, None),
         other => panic!("no benchmark for N={other}"),
     }
     c.final_summary();

@@ -34,7 +34,9 @@ fn status_prints_the_report_as_text_or_json() {
     let (output, stdout, _) = secrets(&["status"], &[("DATABASE_URL", DATABASE)]);
     assert!(output.status.success());
     assert!(
-        stdout.starts_with("ServiceSecrets: 1 error, 2 warnings\n✅ DATABASE_URL: configured (REQ) from env\n"),
+        stdout.starts_with(
+            "ServiceSecrets: 1 error, 2 warnings\n✅ DATABASE_URL: configured (REQ, in database) from env\n"
+        ),
         "{stdout}"
     );
     let (output, stdout, _) = secrets(&["status", "--json"], &[("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)]);
@@ -123,9 +125,23 @@ fn docs_is_a_markdown_table() {
     assert!(output.status.success());
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[0], "# ServiceSecrets");
-    assert_eq!(lines[2], "| Variable | Kind | Category | Description | Default |");
-    assert_eq!(lines[4], "| `DATABASE_URL` | secret | required | Postgres connection string |  |");
-    assert_eq!(lines[8], "| `BIND_ADDR` | config | optional | Address to listen on | `127.0.0.1:8080` |");
+    assert_eq!(lines[2], "| Variable | Section | Kind | Category | Description | Values | Default |");
+    let row = |name: &str| *lines.iter().find(|line| line.starts_with(&format!("| `{name}` |"))).unwrap();
+    assert_eq!(
+        row("DATABASE_URL"),
+        "| `DATABASE_URL` | `database` | secret | required | Postgres connection string |  |  |"
+    );
+    assert_eq!(row("BIND_ADDR"), "| `BIND_ADDR` |  | config | optional | Address to listen on |  | `127.0.0.1:8080` |");
+    assert_eq!(
+        row("SMTP_SECURITY"),
+        "| `SMTP_SECURITY` | `smtp` (when `MAIL_ENABLED`) | config | optional | Transport security (formerly `SMTP_SSL`) \
+         | `off`, `starttls`, `force-tls` | `starttls` |"
+    );
+    assert_eq!(
+        row("REQUEST_TIMEOUT"),
+        "| `REQUEST_TIMEOUT` |  | config | optional | How long a request may take |  | `Duration::from_secs(30)` |"
+    );
+    assert_eq!(lines.len(), 4 + 13);
 }
 
 #[test]

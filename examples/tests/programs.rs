@@ -210,8 +210,25 @@ fn service_serves_health_and_a_value_free_status() {
     assert_eq!(json["contract"], "ServiceSecrets");
     assert_eq!(json["ok"], true);
     let names: Vec<&str> = json["secrets"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["DATABASE_URL", "SESSION_KEY", "OPENAI_API_KEY", "SENTRY_DSN", "BIND_ADDR"]);
-    assert_eq!(json["secrets"][2]["level"], "warning");
+    let expected = [
+        "DATABASE_URL",
+        "DATABASE_MIN_CONNS",
+        "DATABASE_MAX_CONNS",
+        "SESSION_KEY",
+        "OPENAI_API_KEY",
+        "SENTRY_DSN",
+        "MAIL_ENABLED",
+        "SMTP_HOST",
+        "SMTP_PORT",
+        "SMTP_PASSWORD",
+        "SMTP_SECURITY",
+        "BIND_ADDR",
+        "REQUEST_TIMEOUT",
+    ];
+    assert_eq!(names, expected);
+    assert_eq!(json["secrets"][4]["level"], "warning");
+    assert_eq!(json["secrets"][7]["state"], "disabled");
+    assert_eq!(json["secrets"][7]["section"], "smtp");
 
     // The warnings were written before the port was bound, so they are already in stderr.
     let mut warnings = String::new();
@@ -236,7 +253,8 @@ fn service_takes_its_secrets_from_a_mounted_directory() {
         json["secrets"][0]["source"],
         serde_json::json!({"kind": "file", "path": format!("{dir}/database_url")})
     );
-    assert_eq!(json["secrets"][1]["source"]["kind"], "file");
+    assert_eq!(json["secrets"][3]["name"], "SESSION_KEY");
+    assert_eq!(json["secrets"][3]["source"]["kind"], "file");
 }
 
 /// Where `.ci/run` started OpenBao; read through a contract like everything else here.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::reports::StatusReport;
-use crate::spec::{Group, Kind, Section, VarSpec};
+use crate::spec::{ContractSpec, Group, Kind, Section, VarSpec};
 
 /// A contract that does not hold: every problem, one per line, and where values were looked for.
 ///
@@ -36,13 +36,14 @@ pub struct SecretError {
 
 #[derive(Clone, Copy)]
 enum What {
-    Var(&'static VarSpec),
+    /// Variable `index` of a contract that may be a section of others: named as it is read.
+    InSpec(&'static ContractSpec, usize),
     Section(Option<&'static Section>, &'static str),
 }
 
 impl SecretError {
-    pub(crate) fn missing(var: &'static VarSpec) -> Self {
-        Self { what: What::Var(var) }
+    pub(crate) fn missing_in(spec: &'static ContractSpec, index: usize) -> Self {
+        Self { what: What::InSpec(spec, index) }
     }
 
     pub(crate) fn section(section: Option<&'static Section>, field: &'static str) -> Self {
@@ -52,7 +53,7 @@ impl SecretError {
     /// The variable that is not set; `None` for a section that is not loaded.
     pub fn var(&self) -> Option<&'static VarSpec> {
         match self.what {
-            What::Var(var) => Some(var),
+            What::InSpec(spec, index) => crate::spec::read_as(spec, index).first().copied(),
             What::Section(..) => None,
         }
     }
@@ -61,7 +62,7 @@ impl SecretError {
     pub fn section_spec(&self) -> Option<&'static Section> {
         match self.what {
             What::Section(section, _) => section,
-            What::Var(_) => None,
+            What::InSpec(..) => None,
         }
     }
 }
@@ -71,7 +72,12 @@ struct Unloaded<'a>(&'a What);
 impl fmt::Display for Unloaded<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self.0 {
-            What::Var(var) => write!(f, "{} is not set ({}){}", var.name(), CategoryLabel(var), Description(var)),
+            What::InSpec(spec, index) => {
+                let read_as = crate::spec::read_as(spec, index);
+                let names: Vec<&str> = read_as.iter().map(|var| var.name()).collect();
+                let var = read_as[0];
+                write!(f, "{} is not set ({}){}", names.join(" or "), CategoryLabel(var), Description(var))
+            }
             What::Section(Some(section), _) => {
                 write!(f, "section {} ({}*) is not loaded: ", section.field(), section.prefix())?;
                 match section.group() {

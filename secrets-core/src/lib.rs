@@ -63,9 +63,17 @@
 //!   `yes`/`no`, `on`/`off` in any case, and `Duration` (`std::time::Duration`, known by its
 //!   written name) `250ms`, `30s`, `5m`, `1h30m`, `2d`, refusing a bare number; `Vec<T>` is
 //!   a list of `T` split at `,` (`#[config(sep = " ")]` sets another), items trimmed, empty
-//!   items left out, an invalid one named by its position. `#[config(skip)]`: a field that is
-//!   no variable, filled with `Default::default()`. With `.hard_fail(false)` problems are
-//!   reported instead of failing (a missing non-`Option` field still fails a load).
+//!   items left out, an invalid one named by its position. `#[derive(ConfigEnum)]` makes a
+//!   fieldless enum a setting whose values are listed in errors, `docs` and `.env.example`.
+//!   A secret is a [`SecretString`], a `Vec<SecretString>` (a list, each item masked),
+//!   `SecretBox<Vec<u8>>` or `SecretBox<[u8; N]>` (base64, standard or URL-safe, padding
+//!   optional, or hex after `hex:`; `[u8; N]` checks the length), or any `SecretBox<T>` of a
+//!   `FromStr` type. `#[config(skip)]`: a field that is no variable, filled with
+//!   `Default::default()`. With `.hard_fail(false)` problems are reported instead of failing
+//!   (a missing non-`Option` field still fails a load).
+//! - **Defaults**: `default = "text"` is parsed like a value from the environment;
+//!   `default = <expression>` (`8080`, `usize::MAX`, `Duration::from_secs(30)`, `agent()`) is a
+//!   value of the field's type, checked by the compiler, and shown as written.
 //! - **Empty values**: empty or whitespace-only values count as unset: a setting's default
 //!   applies (the report says "empty, default used"), else the variable is "set but empty".
 //!   With `#[secret(allow_empty)]` or `#[config(allow_empty)]` the empty text is the value, and
@@ -103,6 +111,135 @@
 //!   parser's error message about a secret is dropped, as it may echo the input in any form.
 //!   Values live in [`SecretString`] or [`SecretBox`], zeroized on drop; read one with
 //!   [`ExposeSecret::expose_secret`], on purpose and greppably.
+//!
+//! # Sections, groups, conditions, rules and aliases
+//!
+//! A real service has sections, toggles and rules between variables; one contract says them
+//! all, and they show in one report, one error, one `.env.example` and one `docs` table.
+//!
+//! ```
+//! use std::time::Duration;
+//! use secrets_core::{ConfigEnum, ExposeSecret, MapSource, Problems, SecretContract, SecretString};
+//!
+//! #[derive(SecretContract)]
+//! struct Db {
+//!     #[secret(required)]
+//!     url: SecretString,
+//!     #[config(default = 1)]
+//!     min_conns: u32,
+//!     #[config(default = 10, range = 1..=500)]
+//!     max_conns: u32,
+//! }
+//!
+//! #[derive(SecretContract)]
+//! struct Sso {
+//!     #[config]
+//!     client_id: String,
+//!     #[secret(required, min_len = 16)]
+//!     client_secret: SecretString,
+//! }
+//!
+//! #[derive(ConfigEnum, Debug, PartialEq)]
+//! enum SmtpSecurity { Off, Starttls, ForceTls }
+//!
+//! #[derive(SecretContract)]
+//! #[contract(prefix = "APP_", validate = check_app)]
+//! struct App {
+//!     #[nested(prefix = "DB_")]
+//!     db: Db,                                  // APP_DB_URL, APP_DB_MIN_CONNS, APP_DB_MAX_CONNS
+//!     #[config(default = false)]
+//!     sso_enabled: bool,
+//!     #[nested(prefix = "SSO_", enabled_by = "sso_enabled")]
+//!     sso: Option<Sso>,                        // Some exactly when APP_SSO_ENABLED is true
+//!     #[config(default = false)]
+//!     push_enabled: bool,
+//!     #[secret(required_if = "push_enabled")]
+//!     push_installation_key: Option<SecretString>,
+//!     /// OpenAI API (spends money)
+//!     #[secret(billing, alias = "OPENAI_API_KEY")]
+//!     openai_api_key: Option<SecretString>,   // APP_OPENAI_API_KEY, else OPENAI_API_KEY
+//!     #[config(default = "starttls", deprecated = "APP_SMTP_SSL")]
+//!     smtp_security: SmtpSecurity,
+//!     #[config(default = Duration::from_secs(30))]
+//!     timeout: Duration,
+//! }
+//!
+//! fn check_app(app: &App, problems: &mut Problems) {
+//!     if app.db().min_conns() > app.db().max_conns() {
+//!         problems.add("APP_DB_MIN_CONNS", "must not exceed APP_DB_MAX_CONNS");
+//!     }
+//! }
+//!
+//! let source = MapSource::new()
+//!     .with("APP_DB_URL", "postgres://db.internal/app")
+//!     .with("OPENAI_API_KEY", "sk-from-the-alias")
+//!     .with("APP_SMTP_SSL", "force_tls");
+//! let app = App::load_from(&source).unwrap();
+//! assert_eq!(*app.db().max_conns(), 10);
+//! assert!(!app.has_sso());
+//! assert_eq!(app.openai_api_key().unwrap().expose_secret(), "sk-from-the-alias");
+//! assert_eq!(*app.smtp_security(), SmtpSecurity::ForceTls);
+//!
+//! let report = App::status_from(&source);
+//! assert!(report.to_string().contains("APP_SMTP_SSL: rename it to APP_SMTP_SECURITY"));
+//! assert!(report.to_string().contains("APP_SSO_CLIENT_ID: disabled (APP_SSO_ENABLED is not true)"));
+//!
+//! // Turned on, a section must be complete; rules and value rules join the same error.
+//! let broken = source
+//!     .with("APP_SSO_ENABLED", "yes")
+//!     .with("APP_DB_MIN_CONNS", "20")
+//!     .with("APP_PUSH_ENABLED", "on");
+//! let error = App::load_from(&broken).unwrap_err().to_string();
+//! assert!(error.contains("APP_SSO_CLIENT_ID (required config): missing"));
+//! assert!(error.contains("APP_PUSH_INSTALLATION_KEY (required secret): missing"));
+//! assert!(error.contains("APP_DB_MIN_CONNS: must not exceed APP_DB_MAX_CONNS (contract rule)"));
+//! ```
+//!
+//! - A `#[nested]` field's type derives `SecretContract`; its variables are named with the
+//!   outer prefix, the section's prefix (default: the field's name and `_`), then their own
+//!   name; the nested type's own `#[contract(prefix)]` serves only when it is loaded alone, and
+//!   `env = "..."` stays verbatim. Its accessor returns `&Nested`.
+//! - An `Option<Nested>` is a group. With `enabled_by = "<bool field>"` it is `Some` exactly
+//!   when that setting is true; without it, when any of its variables is set, and then it must
+//!   be complete ("all or none"). Variables of a group that is off but set anyway are warnings,
+//!   by name. `has_<field>()` says whether it is loaded; its accessor returns
+//!   `Result<&Nested, SecretError>`.
+//! - `required_if = "<bool field>"` on an `Option` field: required when that setting is true,
+//!   optional otherwise; the report says which applied (`REQ: APP_PUSH_ENABLED is true`).
+//! - `#[contract(validate = path)]` runs `fn(&Self, &mut Problems)` after a successful build:
+//!   [`Problems::add`] is an error under every policy, [`Problems::warn`] a warning; both join
+//!   the report, the error, the JSON and exit 78. A loaded secret in a reason is masked. A
+//!   nested contract's own rules name its variables by their standalone names; the report shows
+//!   their full names.
+//! - `alias = "NAME"` (repeatable) is read when the variable is absent; `deprecated = "NAME"`
+//!   likewise, with a warning naming the replacement. Both set: the variable wins, and a warning
+//!   says so. `NAME_FILE` works for aliases too. [`Entry::supplied_by`] names the name read.
+//!
+//! # Attribute reference
+//!
+//! | Key | On | Meaning |
+//! |---|---|---|
+//! | `#[contract(prefix = "APP_")]` | struct | prepended to every field's variable name |
+//! | `#[contract(validate = path)]` | struct | `fn(&Self, &mut Problems)`: rules between variables |
+//! | `required` | `#[secret]` | never absent; type `T` |
+//! | `billing` / `external` / `optional` | `#[secret]` | may be absent (see the policy table); type `Option<T>` |
+//! | `required_if = "field"` | `#[secret]`, `#[config]` | required when that `bool` setting is true; type `Option<T>` |
+//! | `env = "NAME"` | both | the variable's name, verbatim (no prefix) |
+//! | `alias = "NAME"` | both | read when the variable is absent (repeatable) |
+//! | `deprecated = "NAME"` | both | like `alias`, with a warning naming the replacement |
+//! | `description = "..."` | both | shown in reports and docs; defaults to the doc comment |
+//! | `allow_empty` | both | an empty value is a value, not "unset" |
+//! | `min_len = N` | secrets, text settings | fewer than `N` characters is an error |
+//! | `validate = path` | both | `fn(&T) -> Result<(), String>`; the error names the variable |
+//! | `sep = " "` | `Vec<T>` settings, `Vec<SecretString>` | the list separator (default `,`) |
+//! | `feature = "name"` | `#[secret]` | groups secrets under `has_<name>()` |
+//! | `credential = "id"` | `#[secret]` | the file name in a secrets directory or `$CREDENTIALS_DIRECTORY` |
+//! | `default = "text"` / `default = <expr>` | `#[config]` | used when unset or empty |
+//! | `range = A..=B` | numeric `#[config]` | out of range is an error (any range: `1..`, `..=9`, `0.0..1.0`) |
+//! | `skip` | `#[config]` | no variable: `Default::default()` |
+//! | `#[nested(prefix = "DB_")]` | field | a section: a contract of its own |
+//! | `#[nested(enabled_by = "field")]` | `Option<Nested>` field | loaded exactly when that `bool` setting is true |
+//! | `#[config_enum(name = "...")]` | `ConfigEnum` variant | the name it is read by |
 
 extern crate self as secrets_core;
 
@@ -171,7 +308,7 @@ pub mod __private {
     }
 
     /// The spec of a contract with nested sections, composed from its fields.
-    pub fn composed(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> ContractSpec {
+    pub fn composed(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> &'static ContractSpec {
         ContractSpec::compose(name, prefix, parts)
     }
 
@@ -182,7 +319,14 @@ pub mod __private {
         start: usize,
         field: &'static str,
     ) -> Result<&'a T, SecretError> {
-        value.as_ref().ok_or_else(|| SecretError::section(spec.vars().get(start).and_then(VarSpec::section), field))
+        value.as_ref().ok_or_else(|| {
+            let read_as = if start < spec.vars().len() { crate::spec::read_as(spec, start) } else { Vec::new() };
+            let section = match read_as.as_slice() {
+                [var] => var.section(),
+                _ => spec.vars().get(start).and_then(VarSpec::section),
+            };
+            SecretError::section(section, field)
+        })
     }
 
     /// Runs after the constructor: the `validate` of `#[contract]`.
@@ -230,7 +374,7 @@ pub mod __private {
         spec: &'static ContractSpec,
         index: usize,
     ) -> Result<&'a T, SecretError> {
-        value.as_ref().ok_or_else(|| SecretError::missing(crate::spec::as_read(spec, index)))
+        value.as_ref().ok_or_else(|| SecretError::missing_in(spec, index))
     }
 
     /// A secret field, asked for its texts. Through [`Text`] when its type is a

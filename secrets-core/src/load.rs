@@ -59,6 +59,9 @@ pub struct Values<'a> {
     conditions: Vec<(usize, bool)>,
     /// What contract rules reported.
     rules: Vec<RuleProblem>,
+    /// Whether the values are loaded to be used (not only judged): each section then keeps the
+    /// texts of its secrets whose type keeps none, for its own redactor and `Debug`.
+    loading: bool,
     /// The variable whose default expression is due: unset, or empty, with `default = <expr>`.
     default_due: Option<usize>,
 }
@@ -98,6 +101,7 @@ impl<'a> Values<'a> {
             prefetched: Vec::new(),
             conditions: Vec::new(),
             rules: Vec::new(),
+            loading: false,
             default_due: None,
         }
     }
@@ -240,6 +244,16 @@ impl<'a> Values<'a> {
         let outer = self.base;
         self.base += start;
         let built = C::__from_values(self);
+        if self.loading && built.is_some() {
+            let section = self.base..self.base + C::spec().vars().len();
+            let texts = self
+                .kept
+                .iter()
+                .filter(|(index, _)| section.contains(index))
+                .map(|(_, text)| SecretString::from(text.expose_secret()))
+                .collect();
+            crate::redaction::kept::keep(C::spec(), texts);
+        }
         self.base = outer;
         built
     }
@@ -387,6 +401,13 @@ impl<'a> Values<'a> {
         let aliased = !var.aliases().is_empty() || !var.deprecated_names().is_empty();
         match answer {
             Answer::Env(value) if !aliased && is_plain(var, value.expose_secret()) => Some(value),
+            // An empty value is unset, so an alias that is set is read instead.
+            Answer::Env(value) if blank(var, value.expose_secret()) && self.alias_is_set(index) => {
+                self.take_alias(index)
+            }
+            Answer::Found(found) if blank(var, found.value.expose_secret()) && aliased && self.alias_is_set(index) => {
+                self.take_alias(index)
+            }
             Answer::Env(value) => {
                 let concerns = self.shadowed(index);
                 self.check(index, value, Origin::Env, concerns)
@@ -507,14 +528,7 @@ impl<'a> Values<'a> {
         if self.invalid_settings.is_empty() {
             return;
         }
-        let secrets: Vec<SecretString> = self
-            .vars
-            .iter()
-            .filter(|var| var.kind() == Kind::Secret)
-            .filter_map(|var| self.source.lookup_var(var).ok().flatten())
-            .map(|found| found.value)
-            .collect();
-        let redactor = crate::Redactor::new(secrets.iter().map(ExposeSecret::expose_secret));
+        let redactor = self.source_redactor();
         for (index, raw, reason) in std::mem::take(&mut self.invalid_settings) {
             let masked = redactor.redact(raw.expose_secret());
             let mut shown: String = masked.chars().take(MAX_SHOWN_CHARS).collect();
@@ -537,6 +551,22 @@ impl<'a> Values<'a> {
             problem.name = redactor.redact(&problem.name).into_owned();
             problem.reason = redactor.redact(&problem.reason).into_owned();
         }
+    }
+
+    /// A redactor of every secret the sources hold for this contract, each list item too: for
+    /// the rare texts shown before (or without) a built contract.
+    fn source_redactor(&self) -> crate::Redactor {
+        let mut secrets: Vec<SecretString> = Vec::new();
+        for var in self.vars.iter().filter(|var| var.kind() == Kind::Secret) {
+            let names = std::iter::once(var.name()).chain(var.aliases().iter().chain(var.deprecated_names()).copied());
+            for found in names.filter_map(|name| self.source.lookup(name).ok().flatten()) {
+                if let Some(sep) = var.list_separator() {
+                    secrets.extend(crate::bytes::split_secrets(found.value.expose_secret(), sep));
+                }
+                secrets.push(found.value);
+            }
+        }
+        crate::Redactor::new(secrets.iter().map(ExposeSecret::expose_secret))
     }
 
     /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` characters).
@@ -631,11 +661,15 @@ impl<'a> Values<'a> {
     }
 }
 
+/// Whether a value counts as unset: empty or blank, without `allow_empty`.
+fn blank(var: &VarSpec, text: &str) -> bool {
+    // Most values start with a visible ASCII character, which settles "blank" without a trim.
+    !var.allow_empty() && !text.as_bytes().first().is_some_and(u8::is_ascii_graphic) && text.trim().is_empty()
+}
+
 /// Why a present value is not usable, if it is not.
 fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
-    // Most values start with a visible ASCII character, which settles "blank" without a trim.
-    let blank = !text.as_bytes().first().is_some_and(u8::is_ascii_graphic) && text.trim().is_empty();
-    if blank && !var.allow_empty() {
+    if blank(var, text) {
         Some(State::Empty)
     } else if text.len() > MAX_VALUE_LEN {
         Some(State::Invalid { reason: format!("longer than {MAX_VALUE_LEN} bytes") })
@@ -666,7 +700,15 @@ fn too_short(text: &str) -> bool {
 }
 
 fn report(spec: &'static ContractSpec, mut values: Values<'_>, source: &dyn Source, policy: Policy) -> StatusReport {
-    let rules = std::mem::take(&mut values.rules);
+    let mut rules = std::mem::take(&mut values.rules);
+    if !rules.is_empty() {
+        // A section's rules ran even if the whole contract did not build: mask what the sources hold.
+        let redactor = values.source_redactor();
+        for rule in &mut rules {
+            rule.name = redactor.redact(&rule.name).into_owned();
+            rule.reason = redactor.redact(&rule.reason).into_owned();
+        }
+    }
     let mut report = StatusReport::new(spec.name(), values.into_entries(policy), source.problems(), source.describe());
     report.set_rules(rules);
     let prefixes = spec.prefixes();
@@ -742,6 +784,7 @@ pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
     let mut values = Values::new(C::spec(), source);
+    values.loading = true;
     let contract = build::<C>(&mut values);
     if contract.is_some() && !values.kept.is_empty() {
         let texts = std::mem::take(&mut values.kept).into_iter().map(|(_, text)| text).collect();

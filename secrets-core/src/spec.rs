@@ -92,6 +92,8 @@ pub struct VarSpec {
     min_len: Option<usize>,
     accepted: &'static [&'static str],
     section: Option<&'static Section>,
+    /// For a list of secrets, the separator of its items.
+    list_sep: Option<&'static str>,
 }
 
 /// A nested contract's place in the one that holds it: `#[nested(prefix = "...")]`.
@@ -173,6 +175,7 @@ impl VarSpec {
             min_len: None,
             accepted: &[],
             section: None,
+            list_sep: None,
         }
     }
 
@@ -227,6 +230,14 @@ impl VarSpec {
     #[must_use]
     pub const fn with_accepted(mut self, values: &'static [&'static str]) -> Self {
         self.accepted = values;
+        self
+    }
+
+    /// Marks a list of secrets, its items split at `sep`.
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn with_list(mut self, sep: &'static str) -> Self {
+        self.list_sep = Some(sep);
         self
     }
 
@@ -326,6 +337,11 @@ impl VarSpec {
         self.accepted
     }
 
+    /// For a list of secrets (`Vec<SecretString>`), the separator of its items.
+    pub fn list_separator(&self) -> Option<&'static str> {
+        self.list_sep
+    }
+
     /// The nested section the variable belongs to, if any.
     pub fn section(&self) -> Option<&'static Section> {
         self.section
@@ -340,18 +356,26 @@ impl VarSpec {
     }
 }
 
-/// Where each contract was placed as a section: its spec, and its variables as composed there.
-static SECTIONS: std::sync::Mutex<Vec<(&'static ContractSpec, &'static [VarSpec])>> = std::sync::Mutex::new(Vec::new());
+/// Where each contract was placed as a section: its spec, the spec that holds it, and the index
+/// of its first variable there.
+type Placement = (&'static ContractSpec, &'static ContractSpec, usize);
+static SECTIONS: std::sync::Mutex<Vec<Placement>> = std::sync::Mutex::new(Vec::new());
 
-/// Variable `index` of `spec` by the name it is read as: its composed name when the contract
-/// is a section of exactly one other, else its own.
-pub(crate) fn as_read(spec: &'static ContractSpec, index: usize) -> &'static VarSpec {
-    let sections = SECTIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut placements = sections.iter().filter(|(inner, _)| std::ptr::eq(*inner, spec));
-    match (placements.next(), placements.next()) {
-        (Some((_, vars)), None) => &vars[index],
-        _ => &spec.vars()[index],
+/// Variable `index` of `spec` as it is read: followed up through every contract that holds
+/// it as a section, to each loaded contract's own variable (several when the contract is a
+/// section of several others).
+pub(crate) fn read_as(spec: &'static ContractSpec, index: usize) -> Vec<&'static VarSpec> {
+    let placements: Vec<Placement> = {
+        let sections = SECTIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        sections.iter().filter(|(inner, _, _)| std::ptr::eq(*inner, spec)).copied().collect()
+    };
+    if placements.is_empty() {
+        return vec![&spec.vars()[index]];
     }
+    let mut vars: Vec<&'static VarSpec> =
+        placements.into_iter().flat_map(|(_, outer, start)| read_as(outer, index + start)).collect();
+    vars.dedup_by(|a, b| a.name == b.name);
+    vars
 }
 
 /// Keeps a composed text for the life of the program; each contract is composed once.
@@ -385,11 +409,16 @@ impl ContractSpec {
     /// Composes a contract with nested sections from its parts, in field order: a nested
     /// variable is named with this contract's prefix, the section's, then its name without its
     /// own contract's prefix (a verbatim `env = "..."` name stays as written).
-    pub(crate) fn compose(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> Self {
+    ///
+    /// # Panics
+    ///
+    /// When two fields read one variable once composed (a section's name equal to another's).
+    pub(crate) fn compose(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> &'static Self {
         let mut vars: Vec<VarSpec> = Vec::new();
         let mut starts = Vec::with_capacity(parts.len());
         let mut prefixes = vec![prefix];
         let mut placed: Vec<(&'static ContractSpec, usize)> = Vec::new();
+        let mut seen: std::collections::HashMap<&'static str, &'static str> = std::collections::HashMap::new();
         for part in parts {
             starts.push(vars.len());
             match part {
@@ -452,13 +481,31 @@ impl ContractSpec {
         prefixes.retain(|prefix| !prefix.is_empty());
         prefixes.sort_unstable();
         prefixes.dedup();
+        for var in &vars {
+            let field = var.section.map_or(var.field, Section::field);
+            if let Some(first) = seen.insert(var.name, field) {
+                // Two fields reading one variable is a contract's bug the derive cannot see: the
+                // names of a section are known only when it is composed.
+                panic!(
+                    "contract {name}: `{}` is read by `{first}` and by `{field}`: rename one or change a prefix",
+                    var.name
+                );
+            }
+        }
         let names: Vec<&'static str> = vars.iter().map(|var| var.name).collect();
-        let vars: &'static [VarSpec] = Vec::leak(vars);
+        let spec: &'static Self = Box::leak(Box::new(Self {
+            name,
+            vars: Vec::leak(vars),
+            names: Vec::leak(names),
+            prefix,
+            starts: Vec::leak(starts),
+            prefixes: Vec::leak(prefixes),
+        }));
         let mut sections = SECTIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         for (inner, start) in placed {
-            sections.push((inner, &vars[start..start + inner.vars().len()]));
+            sections.push((inner, spec, start));
         }
-        Self { name, vars, names: Vec::leak(names), prefix, starts: Vec::leak(starts), prefixes: Vec::leak(prefixes) }
+        spec
     }
 
     /// For a contract with nested sections, the index of the first variable of each field.

@@ -15,7 +15,7 @@ use crate::{Kind, MapSource, Policy, Redactor, SecretContract, Source, Sources};
 /// hit, and panics naming the output surface and the field if a canary, or any 6-character
 /// piece of one, shows up.
 ///
-/// The paths: everything set; each secret missing, empty, and invalid (a NUL byte) in turn;
+/// The paths: everything set (every toggled section turned on); each secret missing, empty, and invalid (a NUL byte) in turn;
 /// each setting holding a secret's value (as `.env` expansion does); conflicting sources (a map
 /// and a `.env` holding different canaries); a `.env` that does not parse; under
 /// `Policy::startup()`, `Policy::strict()` and `.hard_fail(false)`. The surfaces: `Debug` of the
@@ -83,7 +83,22 @@ pub fn assert_no_leaks_with<C: SecretContract>(values: &[(&str, &str)]) {
         .collect();
     let settings: Vec<&'static str> =
         spec.vars().iter().filter(|var| var.kind() == Kind::Config).map(crate::VarSpec::name).collect();
-    let full = || -> MapSource { secrets.iter().map(|(name, value)| (*name, value.as_str())).collect() };
+    // Every toggled section turned on and every `required_if` in force, so every secret loads.
+    let switches: Vec<&'static str> = spec
+        .vars()
+        .iter()
+        .filter_map(|var| match var.section().map(crate::Section::group) {
+            Some(crate::Group::EnabledBy(switch)) => Some(switch),
+            _ => var.required_if(),
+        })
+        .collect();
+    let full = || -> MapSource {
+        let mut source: MapSource = secrets.iter().map(|(name, value)| (*name, value.as_str())).collect();
+        for switch in &switches {
+            source.insert(*switch, "true");
+        }
+        source
+    };
     let mut outputs = Vec::new();
     let events = capture_tracing(|| {
         outputs.push(("the status report".to_owned(), report_surfaces::<C>(&full())));

@@ -46,6 +46,18 @@ impl SecretValue for SecretString {
     }
 }
 
+/// A list of secrets split at `,` (the derive passes `#[secret(sep = "...")]` itself): each item
+/// is a secret of its own, masked on its own by the contract's redactor.
+impl SecretValue for Vec<SecretString> {
+    fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
+        Ok(crate::bytes::split_secrets(raw.expose_secret(), ","))
+    }
+
+    fn secret_parts(&self) -> Vec<&str> {
+        self.iter().map(ExposeSecret::expose_secret).collect()
+    }
+}
+
 impl<T> SecretValue for SecretBox<T>
 where
     T: FromStr + Zeroize,

@@ -103,17 +103,17 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         let label = field.label();
         match field.role() {
             Role::Secret(_) => quote!(__debug.field(#label, &::secrets_core::__private::Redacted);),
-            Role::Config => {
+            // A section's own `Debug` masks its own secrets; this masks the others' too.
+            Role::Config | Role::Nested => {
                 quote!(__debug.field(#label, &::secrets_core::__private::Masked(&self.#ident, &__mask));)
             }
-            Role::Nested => quote!(__debug.field(#label, &self.#ident);),
         }
     });
     // Settings are shown with any loaded secret they hold masked (`URL="x ${TOKEN}"` in a `.env`).
     let debug_mask = contract
         .fields
         .iter()
-        .any(|field| matches!(field.role(), Role::Config))
+        .any(|field| matches!(field.role(), Role::Config | Role::Nested))
         .then(|| quote!(let __mask = ::secrets_core::__private::SettingMask::of(self);));
     let texts_starts = if texts.is_empty() { TokenStream::new() } else { layout.starts() };
     quote! {
@@ -187,9 +187,13 @@ fn from_values(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
         .collect();
     let fields = contract.fields.iter().map(|field| field.ident);
     let built = if let Some(rule) = &contract.validate {
+        let rule = quote_spanned! {rule.span()=>
+            let __rule: fn(&Self, &mut ::secrets_core::Problems) = #rule;
+        };
         quote! {{
             let __built = Self { #(#fields),* };
-            ::secrets_core::__private::rules(__values, &__built, #rule);
+            #rule
+            ::secrets_core::__private::rules(__values, &__built, __rule);
             ::core::option::Option::Some(__built)
         }}
     } else {
@@ -247,7 +251,7 @@ fn spec(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
     });
     quote! {
         static PARTS: &[::secrets_core::__private::Part] = &[#(#parts),*];
-        static SPEC: ::std::sync::OnceLock<::secrets_core::ContractSpec> = ::std::sync::OnceLock::new();
+        static SPEC: ::std::sync::OnceLock<&'static ::secrets_core::ContractSpec> = ::std::sync::OnceLock::new();
         SPEC.get_or_init(|| ::secrets_core::__private::composed(#name, #prefix, PARTS))
     }
 }
@@ -348,6 +352,10 @@ fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
     if let Some(min_len) = &attrs.min_len {
         builders.extend(quote!(.with_min_len(#min_len)));
     }
+    if matches!(field.role(), Role::Secret(_)) && matches!(field.known_secret(), Some(KnownSecret::List)) {
+        let sep = attrs.sep.as_ref().map_or_else(|| ",".to_owned(), syn::LitStr::value);
+        builders.extend(quote!(.with_list(#sep)));
+    }
     if let Some(Default::Expr(expr)) = &attrs.default {
         let shown = &expr.shown;
         builders.extend(quote!(.with_default_expression(#shown)));
@@ -383,15 +391,7 @@ fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) 
         return quote_spanned!(field.ty.span()=> ::core::default::Default::default());
     }
     let index = layout.index(at);
-    let switch = |name: &syn::LitStr| {
-        let (switch_at, switch) = contract
-            .fields
-            .iter()
-            .enumerate()
-            .find(|(_, candidate)| candidate.label() == name.value())
-            .expect("checked: a switch is a field of the contract");
-        (switch.ident, layout.index(switch_at))
-    };
+    let switch = |name: &syn::LitStr| switch(contract, layout, name);
     if let Some(nested) = &field.attrs.nested {
         let method = |name: &str| Ident::new(name, ty.span());
         return match (field.option_inner, &nested.enabled_by) {
@@ -455,7 +455,13 @@ fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) 
         let (tokens, shown) = (&range.tokens, &range.shown);
         quote!(::secrets_core::__private::in_range(__value, &(#tokens), #shown)?;)
     });
-    let validate = field.attrs.validate.as_ref().map(|path| quote_spanned!(path.span()=> #path(__value)?;));
+    let validate = field.attrs.validate.as_ref().map(|path| {
+        // A typed binding makes a wrong signature an error that says the right one.
+        quote_spanned! {path.span()=>
+            let __rule: fn(&#ty) -> ::core::result::Result<(), ::std::string::String> = #path;
+            __rule(__value)?;
+        }
+    });
     if range.is_some() || validate.is_some() {
         let check = if matches!(role, Role::Secret(_)) { quote!(check_secret) } else { quote!(check_setting) };
         load = quote! {{
@@ -475,6 +481,17 @@ fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) 
         });
     }
     load
+}
+
+/// The local holding the `bool` setting `name` (a switch), and the index of its variable.
+fn switch<'a>(contract: &'a Contract<'_>, layout: &Layout, name: &syn::LitStr) -> (&'a Ident, TokenStream) {
+    let (at, switch) = contract
+        .fields
+        .iter()
+        .enumerate()
+        .find(|(_, candidate)| candidate.label() == name.value())
+        .expect("checked: a switch is a field of the contract");
+    (switch.ident, layout.index(at))
 }
 
 /// `has_<field>` and the accessor `<field>`.

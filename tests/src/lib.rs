@@ -1,1 +1,3 @@
-//! Integration tests live in tests/.
+//! Integration tests live in tests/. The README's Rust snippets are this crate's doctests, so
+//! `cargo test --workspace` compiles each one.
+#![doc = include_str!("../../README.md")]

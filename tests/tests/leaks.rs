@@ -417,13 +417,11 @@ fn sections_lists_and_binary_secrets_pass_assert_no_leaks() {
 }
 
 #[test]
-#[ignore = "BUG: assert_no_leaks loads with every toggle as declared, then requires redactor() to mask the secrets of a section that is off, which were never loaded"]
 fn a_contract_whose_toggles_are_off_by_default_passes_assert_no_leaks() {
     testing::assert_no_leaks::<Toggled>();
 }
 
 #[test]
-#[ignore = "BUG: Debug of a section masks its settings with the kept texts of the section's own spec, but binary secrets are kept under the outer contract's spec: a setting holding the key's text shows it"]
 fn a_binary_secret_in_a_section_held_by_a_setting_passes_assert_no_leaks() {
     testing::assert_no_leaks::<Sealed>();
 }
@@ -525,7 +523,6 @@ fn the_redactor_masks_every_nested_and_binary_secret() {
 }
 
 #[test]
-#[ignore = "BUG: redactor() masks the whole text of a Vec<SecretString>, not each item"]
 fn the_redactor_masks_each_item_of_a_secret_list() {
     let (source, canaries) = layered_source();
     let layered = Layered::load_from(&source).unwrap();
@@ -537,7 +534,6 @@ fn the_redactor_masks_each_item_of_a_secret_list() {
 }
 
 #[test]
-#[ignore = "BUG: an invalid setting's text is masked with the whole raw text of a Vec<SecretString>, so one item of the list shows in the error"]
 fn a_setting_that_holds_one_item_of_a_secret_list_is_masked() {
     let items = [canary(420), canary(421), canary(422)];
     let source = MapSource::new().with("LS_API_KEYS", items.join(",")).with("LS_PORT", items[1].as_str());
@@ -550,7 +546,6 @@ fn a_setting_that_holds_one_item_of_a_secret_list_is_masked() {
 }
 
 #[test]
-#[ignore = "BUG: rule reasons are masked with the whole text of a Vec<SecretString>, not with each item"]
 fn a_rule_quoting_one_item_of_a_secret_list_is_masked() {
     let items = [canary(430), canary(431)];
     let source = MapSource::new().with("LS_API_KEYS", items.join(","));
@@ -572,7 +567,6 @@ fn debug_masks_a_setting_that_holds_one_item_of_a_secret_list() {
 }
 
 #[test]
-#[ignore = "BUG: a section's rule reasons are masked only when the whole contract builds; when an outer field is missing the secret it quotes is in ContractError, the report and JSON"]
 fn a_sections_rule_quoting_its_secret_is_masked_when_the_outer_contract_fails() {
     let value = canary(450);
     // The section builds (and its rule runs) but the outer contract cannot: Q_OTHER is missing.
@@ -594,7 +588,6 @@ fn a_sections_rule_quoting_its_secret_is_masked_when_the_outer_contract_fails() 
 }
 
 #[test]
-#[ignore = "BUG: Debug of a section masks its settings with the kept texts of the section's own spec, but binary secrets are kept under the outer contract's spec: a setting holding the key's text shows it"]
 fn debug_masks_a_setting_holding_a_binary_secret_of_its_section() {
     let value = canary(460);
     let source = MapSource::new().with("SEAL_IN_KEY", value.as_str()).with("SEAL_IN_NOTE", format!("key={value}"));

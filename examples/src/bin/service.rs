@@ -5,6 +5,11 @@
 //!
 //! `service secrets <status|check|env-example|docs>` checks the contract without starting.
 //!
+//! The contract shows what a real service declares: a database section (`DATABASE_*`) with a
+//! bounded pool size, a mail section read only when `MAIL_ENABLED` is true, an alias
+//! (`OPENAI_KEY`), a deprecated name (`SMTP_SSL`), an enum setting, a duration and a rule between
+//! two variables.
+//!
 //! Beyond the environment and `.env`, secrets can come from files (`NAME_FILE`, systemd
 //! credentials, or a directory named by `SECRETS_DIR`) and from Vault or OpenBao
 //! (`VAULT_ADDR`, `VAULT_TOKEN`, and the KV v2 paths in `VAULT_SECRET_PATHS`).
@@ -19,7 +24,9 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use std::path::PathBuf;
 
-use secrets_core::{SecretContract, SecretString, Sources, VaultConfig, config_error};
+use std::time::Duration;
+
+use secrets_core::{ConfigEnum, Problems, SecretContract, SecretString, Sources, VaultConfig, config_error};
 
 /// Where the service's secrets live besides the standard sources.
 #[derive(SecretContract)]
@@ -46,23 +53,83 @@ fn sources(base: Sources) -> Sources {
     sources
 }
 
+/// The database section: `DATABASE_URL`, `DATABASE_MIN_CONNS`, `DATABASE_MAX_CONNS`.
 #[derive(SecretContract)]
-struct ServiceSecrets {
+struct Database {
     /// Postgres connection string
     #[secret(required)]
-    database_url: SecretString,
+    url: SecretString,
+    /// Connections the pool keeps open
+    #[config(default = 1)]
+    min_conns: u32,
+    /// Connections the pool opens at most
+    #[config(default = 10, range = 1..=500)]
+    max_conns: u32,
+}
+
+/// How mail is sent to the SMTP relay.
+#[derive(ConfigEnum, Debug)]
+enum SmtpSecurity {
+    Off,
+    Starttls,
+    ForceTls,
+}
+
+/// The mail section, read only when `MAIL_ENABLED` is true.
+#[derive(SecretContract)]
+struct Smtp {
+    /// SMTP relay host
+    #[config]
+    host: String,
+    /// SMTP relay port
+    #[config(default = 587)]
+    port: u16,
+    /// SMTP password
+    #[secret(required)]
+    password: SecretString,
+    /// Transport security
+    #[config(default = "starttls", deprecated = "SMTP_SSL")]
+    security: SmtpSecurity,
+}
+
+#[derive(SecretContract)]
+#[contract(validate = check_service)]
+struct ServiceSecrets {
+    #[nested(prefix = "DATABASE_")]
+    database: Database,
     /// Key that signs session cookies
     #[secret(required)]
     session_key: SecretString,
     /// OpenAI API (spends money)
-    #[secret(billing, feature = "summaries")]
+    #[secret(billing, feature = "summaries", alias = "OPENAI_KEY")]
     openai_api_key: Option<SecretString>,
     /// Error reporting
     #[secret(external)]
     sentry_dsn: Option<SecretString>,
+    /// Send mail through an SMTP relay
+    #[config(default = false)]
+    mail_enabled: bool,
+    #[nested(prefix = "SMTP_", enabled_by = "mail_enabled")]
+    smtp: Option<Smtp>,
     /// Address to listen on
     #[config(env = "BIND_ADDR", default = "127.0.0.1:8080")]
     bind_addr: SocketAddr,
+    /// How long a request may take
+    #[config(default = Duration::from_secs(30))]
+    request_timeout: Duration,
+}
+
+/// The rules between variables that no single one can state.
+fn check_service(secrets: &ServiceSecrets, problems: &mut Problems) {
+    let database = secrets.database();
+    if database.min_conns() > database.max_conns() {
+        problems.add("DATABASE_MIN_CONNS", "must not exceed DATABASE_MAX_CONNS");
+    }
+    if let Ok(smtp) = secrets.smtp() {
+        if matches!(smtp.security(), SmtpSecurity::Off) && *smtp.port() != 25 {
+            problems.warn("SMTP_SECURITY", "is off on a submission port: the password goes out in clear");
+        }
+    }
 }
 
 /// What the handlers share: the status report rendered at startup.
@@ -83,6 +150,15 @@ async fn main() -> std::io::Result<()> {
     if !secrets.has_summaries() {
         tracing::info!("summaries are off: OPENAI_API_KEY is not set");
     }
+    match secrets.smtp() {
+        Ok(smtp) => tracing::info!(host = smtp.host(), port = smtp.port(), "mail goes through the SMTP relay"),
+        Err(off) => tracing::info!("mail is off: {off}"),
+    }
+    tracing::info!(
+        pool = format_args!("{}..={}", secrets.database().min_conns(), secrets.database().max_conns()),
+        timeout = ?secrets.request_timeout(),
+        "database pool"
+    );
     let state = Arc::new(AppState { status_json: ServiceSecrets::status_from(&sources).to_json() });
 
     let app =
