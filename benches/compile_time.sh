@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Compile time users pay: rebuild a crate holding a generated N-field contract (default 100),
-# and the same fields as N/10 nested sections of 10, against the hand-written equivalent. Dependencies are built first; then each crate's source
-# is touched and rebuilt RUNS times (default 5) per profile, and the median is reported.
+# and the same fields as N/10 nested sections of 10, against the hand-written equivalent.
+# Dependencies are built first; then each crate's source is touched and rebuilt RUNS times
+# (default 9) per profile, in turns, and the median of the rounds' ratios is reported.
 #
-#   bash benches/compile_time.sh            # N=100, 5 runs, dev and release
+#   bash benches/compile_time.sh            # N=100, 9 rounds, dev and release
 #   FIELDS=10 RUNS=3 bash benches/compile_time.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 fields=${FIELDS:-100}
-runs=${RUNS:-5}
+runs=${RUNS:-9}
 work="$root/target/compile-time"
 mkdir -p "$work"
 
@@ -83,24 +84,39 @@ sections=$((fields / 10))
 
 export CARGO_TARGET_DIR="$work/target"
 
-declare -A result
+# The crates are rebuilt in turns, one run of each per round, and each round's ratio is taken
+# against the hand-written crate of the same round: the shared machine's drift lands on both.
+build_time() {
+  touch "$work/$1/src/lib.rs"
+  local start end
+  start=$(date +%s.%N)
+  cargo build --quiet --offline --profile "$2" --manifest-path "$work/$1/Cargo.toml"
+  end=$(date +%s.%N)
+  awk "BEGIN { print $end - $start }"
+}
+
+crates=(derived_contract nested_contract hand_written)
 for profile in dev release; do
-  for crate in derived_contract nested_contract hand_written; do
-    manifest="$work/$crate/Cargo.toml"
-    cargo build --quiet --offline --profile "$profile" --manifest-path "$manifest"
-    times=()
-    for ((run = 0; run < runs; run++)); do
-      touch "$work/$crate/src/lib.rs"
-      start=$(date +%s.%N)
-      cargo build --quiet --offline --profile "$profile" --manifest-path "$manifest"
-      end=$(date +%s.%N)
-      times+=("$(awk "BEGIN { print $end - $start }")")
-    done
-    result[$profile.$crate]=$(printf '%s\n' "${times[@]}" | median)
-    printf '%-8s %-17s median %.2fs of: %s\n' "$profile" "$crate" "${result[$profile.$crate]}" "${times[*]}"
+  for crate in "${crates[@]}"; do
+    cargo build --quiet --offline --profile "$profile" --manifest-path "$work/$crate/Cargo.toml"
   done
-  printf '%-8s ratio derived / hand-written: %.2fx\n' "$profile" \
-    "$(awk "BEGIN { print ${result[$profile.derived_contract]} / ${result[$profile.hand_written]} }")"
-  printf '%-8s ratio nested / hand-written: %.2fx\n' "$profile" \
-    "$(awk "BEGIN { print ${result[$profile.nested_contract]} / ${result[$profile.hand_written]} }")"
+  declare -A times=() ratios=()
+  for ((run = 0; run < runs; run++)); do
+    declare -A round=()
+    for crate in "${crates[@]}"; do
+      round[$crate]=$(build_time "$crate" "$profile")
+      times[$crate]+="${round[$crate]} "
+    done
+    for crate in derived_contract nested_contract; do
+      ratios[$crate]+="$(awk "BEGIN { print ${round[$crate]} / ${round[hand_written]} }") "
+    done
+  done
+  for crate in "${crates[@]}"; do
+    printf '%-8s %-17s median %.3fs of: %s\n' "$profile" "$crate" \
+      "$(printf '%s\n' ${times[$crate]} | median)" "${times[$crate]}"
+  done
+  for crate in derived_contract nested_contract; do
+    printf '%-8s ratio %s / hand-written: %.2fx, median of rounds: %s\n' "$profile" "${crate%_contract}" \
+      "$(printf '%s\n' ${ratios[$crate]} | median)" "${ratios[$crate]}"
+  done
 done

@@ -329,6 +329,11 @@ pub mod __private {
         })
     }
 
+    /// Adds a section's secret texts, whose first variable is at `start`.
+    pub fn add_section_texts<'a>(texts: &mut Vec<(usize, &'a str)>, start: usize, section: Vec<(usize, &'a str)>) {
+        texts.extend(section.into_iter().map(|(index, text)| (start + index, text)));
+    }
+
     /// Runs after the constructor: the `validate` of `#[contract]`.
     pub fn rules<C: crate::SecretContract>(values: &mut Values<'_>, contract: &C, rule: fn(&C, &mut crate::Problems)) {
         values.rules(contract, rule);
@@ -451,10 +456,17 @@ pub mod __private {
 
     impl<T: fmt::Debug> fmt::Debug for Masked<'_, T> {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            use crate::ExposeSecret;
             let text = if f.alternate() { format!("{:#?}", self.0) } else { format!("{:?}", self.0) };
-            let masked = self.1.redactor.redact(&text);
-            if self.1.runs.iter().any(|run| masked.contains(run.expose_secret())) {
+            self.1.write(f, &text)
+        }
+    }
+
+    impl SettingMask {
+        /// Writes `text` masked; not generic, so each setting type costs users one `format!`.
+        fn write(&self, f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+            use crate::ExposeSecret;
+            let masked = self.redactor.redact(text);
+            if self.runs.iter().any(|run| masked.contains(run.expose_secret())) {
                 f.write_str(crate::MASK)
             } else {
                 f.write_str(&masked)

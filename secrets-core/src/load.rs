@@ -244,18 +244,28 @@ impl<'a> Values<'a> {
         let outer = self.base;
         self.base += start;
         let built = C::__from_values(self);
-        if self.loading && built.is_some() {
-            let section = self.base..self.base + C::spec().vars().len();
-            let texts = self
-                .kept
-                .iter()
-                .filter(|(index, _)| section.contains(index))
-                .map(|(_, text)| SecretString::from(text.expose_secret()))
-                .collect();
-            crate::redaction::kept::keep(C::spec(), texts);
+        if built.is_some() {
+            self.keep_section(C::spec());
         }
         self.base = outer;
         built
+    }
+
+    /// When loading, keeps the texts of the section's secrets whose type keeps none under the
+    /// section's own spec too, for its own redactor and `Debug`. Not generic: each section type
+    /// costs its users only the calls above.
+    fn keep_section(&self, spec: &'static ContractSpec) {
+        if !self.loading {
+            return;
+        }
+        let section = self.base..self.base + spec.vars().len();
+        let texts = self
+            .kept
+            .iter()
+            .filter(|(index, _)| section.contains(index))
+            .map(|(_, text)| SecretString::from(text.expose_secret()))
+            .collect();
+        crate::redaction::kept::keep(spec, texts);
     }
 
     /// Builds a section toggled by the `bool` setting at `switch`: only when it is true; else
@@ -264,37 +274,46 @@ impl<'a> Values<'a> {
         if on == Some(true) {
             return self.nested(start);
         }
+        self.disable(start, C::spec().vars().len(), switch);
+        None
+    }
+
+    fn disable(&mut self, start: usize, len: usize, switch: usize) {
         let (first, switch) = (self.base + start, self.base + switch);
-        for index in first..first + C::spec().vars().len() {
+        for index in first..first + len {
             let set = self.is_set(index);
             self.notes.push((index, Note::Disabled { switch, set }));
         }
-        None
     }
 
     /// Builds an all-or-none section: when any of its variables is set, it must be complete;
     /// when none is, it is `None`.
     pub fn nested_any<C: SecretContract>(&mut self, start: usize) -> Option<C> {
+        if self.any_set(start, C::spec().vars().len()) { self.nested(start) } else { None }
+    }
+
+    /// Whether any variable of the section at `start` is set, its lookups kept for the load;
+    /// when none is, they are noted as unused.
+    fn any_set(&mut self, start: usize, len: usize) -> bool {
         let first = self.base + start;
-        let range = first..first + C::spec().vars().len();
+        let range = first..first + len;
         let mut any = false;
         for index in range.clone() {
             let lookup = self.lookup(index);
             any |= match &lookup {
-                Ok(Some(found)) => !found.value.expose_secret().trim().is_empty(),
+                Ok(Some(found)) => !blank(&self.vars[index], found.value.expose_secret()) || self.alias_is_set(index),
                 Ok(None) => self.alias_is_set(index),
                 Err(_) => true,
             };
             self.prefetched.push((index, lookup));
         }
-        if any {
-            return self.nested(start);
+        if !any {
+            self.prefetched.retain(|(index, _)| !range.contains(index));
+            for index in range {
+                self.notes.push((index, Note::Unused));
+            }
         }
-        self.prefetched.retain(|(index, _)| !range.contains(index));
-        for index in range {
-            self.notes.push((index, Note::Unused));
-        }
-        None
+        any
     }
 
     /// Runs a contract rule on a built contract (or section), naming its variables in full.
@@ -313,7 +332,7 @@ impl<'a> Values<'a> {
     /// Whether the variable at `index` (or one of its aliases) holds a value that is not blank.
     fn is_set(&mut self, index: usize) -> bool {
         match self.lookup(index) {
-            Ok(Some(found)) => !found.value.expose_secret().trim().is_empty(),
+            Ok(Some(found)) => !blank(&self.vars[index], found.value.expose_secret()) || self.alias_is_set(index),
             Ok(None) => self.alias_is_set(index),
             Err(_) => true,
         }
@@ -542,8 +561,7 @@ impl<'a> Values<'a> {
 
     /// Masks every loaded secret in what the contract's rules reported: their words are the
     /// user's, and may quote a value.
-    fn mask_rules<C: SecretContract>(&mut self, contract: &C) {
-        let texts = contract.__secret_texts();
+    fn mask_rules(&mut self, texts: &[(usize, &str)]) {
         let redactor = crate::Redactor::new(
             texts.iter().map(|(_, text)| *text).chain(self.kept.iter().map(|(_, text)| text.expose_secret())),
         );
@@ -756,7 +774,7 @@ fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
     let contract = C::__from_values(values);
     if let Some(contract) = &contract {
         if !values.rules.is_empty() {
-            values.mask_rules(contract);
+            values.mask_rules(&contract.__secret_texts());
         }
         if !values.configs.is_empty() {
             let kept = std::mem::take(&mut values.kept);

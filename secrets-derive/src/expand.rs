@@ -274,20 +274,17 @@ fn secret_texts(contract: &Contract<'_>, layout: &Layout) -> Vec<TokenStream> {
                     })
                 }
                 Role::Nested => {
-                    let section = if field.option_inner.is_some() {
-                        quote!(::core::option::Option::iter(&self.#ident))
-                    } else {
-                        quote!(::core::iter::once(&self.#ident))
+                    let add = quote! {
+                        ::secrets_core::__private::add_section_texts(
+                            &mut __texts,
+                            #index,
+                            ::secrets_core::SecretContract::__secret_texts(__section),
+                        );
                     };
-                    Some(quote! {
-                        for __section in #section {
-                            let __start = #index;
-                            __texts.extend(
-                                ::secrets_core::SecretContract::__secret_texts(__section)
-                                    .into_iter()
-                                    .map(|(__at, __text)| (__start + __at, __text)),
-                            );
-                        }
+                    Some(if field.option_inner.is_some() {
+                        quote!(if let ::core::option::Option::Some(__section) = &self.#ident { #add })
+                    } else {
+                        quote!({ let __section = &self.#ident; #add })
                     })
                 }
                 Role::Config => None,
