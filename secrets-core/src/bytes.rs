@@ -21,6 +21,13 @@ pub(crate) fn decode(text: &str) -> Result<Vec<u8>, &'static str> {
     let text = text.trim();
     match text.split_at_checked(4) {
         Some((prefix, digits)) if prefix.eq_ignore_ascii_case("hex:") => decode_hex(digits.trim()),
+        // Line-wrapped base64 (`openssl rand -base64 64`) is one text without its line breaks.
+        _ if text.bytes().any(|b| b.is_ascii_whitespace()) => {
+            let mut joined: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            let decoded = decode_base64(&joined);
+            joined.zeroize();
+            decoded
+        }
         _ => decode_base64(text),
     }
 }
@@ -135,9 +142,16 @@ mod tests {
         assert_eq!(decode("hex:abc"), Err("odd number of hex digits"));
         assert_eq!(decode("hex:zz12"), Err("not hex digits (0-9, a-f) after the prefix"));
         assert_eq!(decode("hex:0x12"), Err("not hex digits (0-9, a-f) after the prefix"));
-        for text in ["%%%%", "abcde", "zz?y", "++++AAH_Pg", "aGVs bG8=", "hex-00:11"] {
+        for text in ["%%%%", "abcde", "zz?y", "++++AAH_Pg", "aGVs bG8=x", "hex-00:11"] {
             assert_eq!(decode(text), Err("not base64 (standard or URL-safe) nor hex after `hex:`"), "{text:?}");
         }
+    }
+
+    #[test]
+    fn line_wrapped_base64_is_one_text() {
+        assert_eq!(decode("aGVs\nbG8=\n").as_deref(), Ok(&b"hello"[..]));
+        assert_eq!(decode("aGVs bG8=").as_deref(), Ok(&b"hello"[..]));
+        assert_eq!(decode("aGVs\r\nbG8").as_deref(), Ok(&b"hello"[..]));
     }
 
     #[test]

@@ -218,19 +218,37 @@ impl<'a> Values<'a> {
         loaded: Option<T>,
         rule: impl FnOnce(&T) -> Result<(), String>,
     ) -> Option<T> {
-        let index = self.base + index;
         let value = loaded?;
         let Err(reason) = rule(&value) else { return Some(value) };
+        let texts: Vec<&str> = value.secret_text().into_iter().chain(value.secret_parts()).collect();
+        self.refuse_secret(self.base + index, &reason, &texts);
+        None
+    }
+
+    /// [`check_secret`](Self::check_secret) for a binary secret, whose text was kept at its load.
+    pub fn check_secret_bytes<T>(
+        &mut self,
+        index: usize,
+        loaded: Option<T>,
+        rule: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Option<T> {
+        let value = loaded?;
+        let Err(reason) = rule(&value) else { return Some(value) };
+        self.refuse_secret(self.base + index, &reason, &[]);
+        None
+    }
+
+    /// Refuses the secret at `index` for `reason`, unless the reason holds a piece of it (or of
+    /// `texts`, its other forms): then it says so without it.
+    fn refuse_secret(&mut self, index: usize, reason: &str, texts: &[&str]) {
         let kept = self.kept.iter().rev().find(|(at, _)| *at == index).map(|(_, text)| text.expose_secret());
-        let texts: Vec<&str> = value.secret_text().into_iter().chain(value.secret_parts()).chain(kept).collect();
         let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
-        let reason = if texts.iter().any(|text| echoes(&reason, text) || reason.contains(text)) {
+        let reason = if texts.iter().copied().chain(kept).any(|text| echoes(&reason, text) || reason.contains(text)) {
             "fails its rule (the reason is not shown: it holds the value)".to_owned()
         } else {
             reason
         };
         self.refused.push((index, State::Invalid { reason }));
-        None
     }
 
     /// Records whether the `required_if` variable at `index` is required: when its switch is true.
@@ -467,6 +485,8 @@ impl<'a> Values<'a> {
         for (name, deprecated) in names {
             match self.source.lookup(name) {
                 Ok(None) => {}
+                // An empty alias is unset too: the next one is read.
+                Ok(Some(found)) if blank(var, found.value.expose_secret()) => {}
                 Ok(Some(Found { value, origin, mut concerns })) => {
                     concerns.push(if deprecated {
                         Concern::Deprecated { name, replacement: var.name() }
@@ -562,29 +582,32 @@ impl<'a> Values<'a> {
     /// Masks every loaded secret in what the contract's rules reported: their words are the
     /// user's, and may quote a value.
     fn mask_rules(&mut self, texts: &[(usize, &str)]) {
-        let redactor = crate::Redactor::new(
-            texts.iter().map(|(_, text)| *text).chain(self.kept.iter().map(|(_, text)| text.expose_secret())),
-        );
-        for problem in &mut self.rules {
-            problem.name = redactor.redact(&problem.name).into_owned();
-            problem.reason = redactor.redact(&problem.reason).into_owned();
-        }
+        let secrets: Vec<&str> =
+            texts.iter().map(|(_, text)| *text).chain(self.kept.iter().map(|(_, text)| text.expose_secret())).collect();
+        mask_rules(&mut self.rules, &secrets);
     }
 
     /// A redactor of every secret the sources hold for this contract, each list item too: for
     /// the rare texts shown before (or without) a built contract.
     fn source_redactor(&self) -> crate::Redactor {
+        let secrets = self.source_secrets();
+        crate::Redactor::new(secrets.iter().map(ExposeSecret::expose_secret))
+    }
+
+    /// The texts of every secret the sources hold for this contract (list items too).
+    fn source_secrets(&self) -> Vec<SecretString> {
         let mut secrets: Vec<SecretString> = Vec::new();
         for var in self.vars.iter().filter(|var| var.kind() == Kind::Secret) {
-            let names = std::iter::once(var.name()).chain(var.aliases().iter().chain(var.deprecated_names()).copied());
-            for found in names.filter_map(|name| self.source.lookup(name).ok().flatten()) {
+            let primary = self.source.lookup_var(var).ok().flatten();
+            let aliases = var.aliases().iter().chain(var.deprecated_names());
+            for found in primary.into_iter().chain(aliases.filter_map(|name| self.source.lookup(name).ok().flatten())) {
                 if let Some(sep) = var.list_separator() {
                     secrets.extend(crate::bytes::split_secrets(found.value.expose_secret(), sep));
                 }
                 secrets.push(found.value);
             }
         }
-        crate::Redactor::new(secrets.iter().map(ExposeSecret::expose_secret))
+        secrets
     }
 
     /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` characters).
@@ -699,11 +722,45 @@ fn refusal(var: &VarSpec, text: &str, origin: &Origin) -> Option<State> {
     }
 }
 
-/// Whether `reason` holds a piece of 4 or more characters of `value`, in any case.
+/// Masks `secrets` in what rules reported: each in every form the redactor knows, and a text
+/// that still holds 6 characters of one in a row is replaced whole (a rule may quote a piece).
+fn mask_rules(rules: &mut [RuleProblem], secrets: &[&str]) {
+    let redactor = crate::Redactor::new(secrets.iter().copied());
+    let mask = |text: &str| {
+        let masked = redactor.redact(text);
+        // Shorter secrets are masked whole by the redactor; a piece of them is an ordinary word.
+        if secrets.iter().any(|secret| secret.chars().count() >= 6 && holds_piece(&masked, secret, 6, false)) {
+            "(not shown: it holds a piece of a secret)".to_owned()
+        } else {
+            masked.into_owned()
+        }
+    };
+    for rule in rules {
+        rule.name = mask(&rule.name);
+        rule.reason = mask(&rule.reason);
+    }
+}
+
+/// Whether `reason` holds a piece of 4 or more characters of `value`, in any case (the whole
+/// value, when it is shorter). The reason is cut at `MAX_REASON_CHARS` first, so the work is
+/// linear in the value's length.
 fn echoes(reason: &str, value: &str) -> bool {
-    let reason = reason.to_lowercase();
-    let chars: Vec<char> = value.to_lowercase().chars().collect();
-    chars.windows(4.min(chars.len().max(1))).any(|window| reason.contains(&window.iter().collect::<String>()))
+    holds_piece(reason, value, 4, true)
+}
+
+/// Whether `text` (cut at `MAX_REASON_CHARS`) holds `width` consecutive characters of `value`
+/// (the whole value, when it is shorter), ignoring case when `fold` is set.
+fn holds_piece(text: &str, value: &str, width: usize, fold: bool) -> bool {
+    let chars =
+        |text: &str| -> Vec<char> { if fold { text.to_lowercase().chars().collect() } else { text.chars().collect() } };
+    let cut: String = text.chars().take(MAX_REASON_CHARS).collect();
+    let (text, value) = (chars(&cut), chars(value));
+    let width = width.min(value.len());
+    if width == 0 || text.len() < width {
+        return false;
+    }
+    let pieces: HashSet<&[char]> = text.windows(width).collect();
+    value.windows(width).any(|window| pieces.contains(window))
 }
 
 /// Whether a value of the process environment is usable and has nothing to note: the common case.
@@ -721,11 +778,8 @@ fn report(spec: &'static ContractSpec, mut values: Values<'_>, source: &dyn Sour
     let mut rules = std::mem::take(&mut values.rules);
     if !rules.is_empty() {
         // A section's rules ran even if the whole contract did not build: mask what the sources hold.
-        let redactor = values.source_redactor();
-        for rule in &mut rules {
-            rule.name = redactor.redact(&rule.name).into_owned();
-            rule.reason = redactor.redact(&rule.reason).into_owned();
-        }
+        let secrets = values.source_secrets();
+        mask_rules(&mut rules, &secrets.iter().map(ExposeSecret::expose_secret).collect::<Vec<_>>());
     }
     let mut report = StatusReport::new(spec.name(), values.into_entries(policy), source.problems(), source.describe());
     report.set_rules(rules);
@@ -737,7 +791,11 @@ fn report(spec: &'static ContractSpec, mut values: Values<'_>, source: &dyn Sour
     // Names only, read once and only when something is missing or unknown names are checked, and
     // only those that look like variable names: a source's names can come from a server (Vault
     // keys) or another program, and are shown.
-    let declared: HashSet<&str> = spec.names().iter().copied().collect();
+    let declared: HashSet<&str> = spec
+        .vars()
+        .iter()
+        .flat_map(|var| std::iter::once(var.name()).chain(var.aliases().iter().chain(var.deprecated_names()).copied()))
+        .collect();
     let held = source.names();
     let undeclared: Vec<&str> =
         held.iter().map(String::as_str).filter(|name| is_variable_name(name) && !declared.contains(name)).collect();

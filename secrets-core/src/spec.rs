@@ -363,7 +363,8 @@ static SECTIONS: std::sync::Mutex<Vec<Placement>> = std::sync::Mutex::new(Vec::n
 
 /// Variable `index` of `spec` as it is read: followed up through every contract that holds
 /// it as a section, to each loaded contract's own variable (several when the contract is a
-/// section of several others).
+/// section of several others). A contract that is also loaded on its own is named as a
+/// section still: which of its uses an accessor serves is not known.
 pub(crate) fn read_as(spec: &'static ContractSpec, index: usize) -> Vec<&'static VarSpec> {
     let placements: Vec<Placement> = {
         let sections = SECTIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -414,6 +415,7 @@ impl ContractSpec {
     ///
     /// When two fields read one variable once composed (a section's name equal to another's).
     pub(crate) fn compose(name: &'static str, prefix: &'static str, parts: &'static [Part]) -> &'static Self {
+        let spec_name = name;
         let mut vars: Vec<VarSpec> = Vec::new();
         let mut starts = Vec::with_capacity(parts.len());
         let mut prefixes = vec![prefix];
@@ -483,12 +485,13 @@ impl ContractSpec {
         prefixes.dedup();
         for var in &vars {
             let field = var.section.map_or(var.field, Section::field);
-            if let Some(first) = seen.insert(var.name, field) {
+            let names = std::iter::once(var.name).chain(var.aliases.iter().chain(var.deprecated).copied());
+            for name in names {
+                let Some(first) = seen.insert(name, field) else { continue };
                 // Two fields reading one variable is a contract's bug the derive cannot see: the
                 // names of a section are known only when it is composed.
                 panic!(
-                    "contract {name}: `{}` is read by `{first}` and by `{field}`: rename one or change a prefix",
-                    var.name
+                    "contract {spec_name}: `{name}` is read by `{first}` and by `{field}`: rename one or change a prefix"
                 );
             }
         }

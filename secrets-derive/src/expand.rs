@@ -460,7 +460,11 @@ fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) 
         }
     });
     if range.is_some() || validate.is_some() {
-        let check = if matches!(role, Role::Secret(_)) { quote!(check_secret) } else { quote!(check_setting) };
+        let check = match (&role, field.known_secret()) {
+            (Role::Secret(_), Some(KnownSecret::Bytes)) => quote!(check_secret_bytes),
+            (Role::Secret(_), _) => quote!(check_secret),
+            _ => quote!(check_setting),
+        };
         load = quote! {{
             let __loaded = #load;
             __values.#check(#index, __loaded, |__value: &#ty| -> ::core::result::Result<(), ::std::string::String> {

@@ -256,7 +256,7 @@ fn check_leaf(leaf: &Leaf, problems: &mut Problems) {
         problems.warn("LEAF_TOKEN", format!("the token {token} looks weak"));
     }
     if token.starts_with("revoked") {
-        problems.add("LEAF_TOKEN", format!("the token {token} was revoked"));
+        problems.add("LEAF_TOKEN", format!("the token {token} is no longer valid"));
     }
 }
 
@@ -461,14 +461,15 @@ fn a_rule_warning_lets_the_load_succeed_and_shows_in_the_report() {
 
 #[test]
 fn a_rule_reason_quoting_a_secret_is_masked_everywhere() {
-    let value = "revoked-token-Pw7Lm3";
+    // No word of the rule's text in it: a reason holding six characters of a secret is hidden whole.
+    let value = "revoked-Pw7Lm3Qz";
     let error = Top::load_from(&MapSource::new().with("TOP_M_LEAF_TOKEN", value)).unwrap_err();
     let text = error.to_string();
-    assert!(text.contains("TOP_M_LEAF_TOKEN: the token [REDACTED] was revoked (contract rule)"), "{text}");
+    assert!(text.contains("TOP_M_LEAF_TOKEN: the token [REDACTED] is no longer valid (contract rule)"), "{text}");
     for surface in [text, format!("{error:?}"), error.report().to_string(), error.report().to_json()] {
         assert!(!surface.contains("Pw7Lm3"), "{surface}");
     }
-    assert_eq!(error.report().rules()[0].reason, "the token [REDACTED] was revoked");
+    assert_eq!(error.report().rules()[0].reason, "the token [REDACTED] is no longer valid");
 }
 
 #[test]
@@ -1391,4 +1392,121 @@ struct Clash {
 #[should_panic(expected = "contract Clash: `C_DB_URL` is read by `db_url` and by `db`: rename one or change a prefix")]
 fn a_sections_names_cannot_collide_with_the_outer_contracts() {
     let _ = Clash::spec();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings of an attacker's review, each fixed.
+
+#[derive(SecretContract)]
+struct ByCredential {
+    #[secret(required, credential = "db-pass")]
+    db_password: SecretString,
+    #[config]
+    port: u16,
+}
+
+#[test]
+fn a_secret_read_by_its_credential_id_is_masked_in_an_invalid_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db-pass");
+    std::fs::write(&path, "hunter2hunter2").unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let sources = Sources::new().secrets_dir(dir.path()).with(MapSource::new().with("PORT", "hunter2hunter2"));
+    let error = ByCredential::load_from(&sources).unwrap_err();
+    let text = format!("{error} {error:?} {}", error.report().to_json());
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("PORT (required config): invalid value \"[REDACTED]\""), "{text}");
+}
+
+#[derive(SecretContract)]
+#[contract(validate = quote_a_piece)]
+struct Quoting {
+    #[secret(required)]
+    api_key: SecretString,
+}
+
+fn quote_a_piece(quoting: &Quoting, problems: &mut Problems) {
+    let piece = &quoting.api_key().expose_secret()[..10];
+    problems.add("API_KEY", format!("key {piece}… is revoked"));
+}
+
+#[test]
+fn a_rule_that_quotes_a_piece_of_a_secret_shows_none_of_it() {
+    let error = Quoting::load_from(&MapSource::new().with("API_KEY", "sk-live-0123456789abcdef")).unwrap_err();
+    let text = format!("{error} {}", error.report().to_json());
+    assert!(!text.contains("sk-live-01"), "{text}");
+    assert!(text.contains("API_KEY: (not shown: it holds a piece of a secret) (contract rule)"), "{text}");
+}
+
+#[derive(SecretContract)]
+#[contract(prefix = "RN_")]
+struct Relabelled {
+    #[config(default = "starttls", deprecated = "RN_SMTP_SSL", alias = "RN_MAIL_SECURITY")]
+    smtp_security: String,
+    #[secret(optional, alias = "RN_FIRST", alias = "RN_SECOND")]
+    token: Option<SecretString>,
+}
+
+#[test]
+fn declared_aliases_are_not_unknown_names() {
+    let source = MapSource::new().with("RN_SMTP_SSL", "tls").with("RN_MAIL_SECURITY", "tls").with("RN_TYPO", "x");
+    let policy = Policy::strict().check_unknown(true).hard_fail(false);
+    let report = Relabelled::validate_from(&source, policy).unwrap();
+    let unknown: Vec<&str> = report.unknown().iter().map(|unknown| unknown.name.as_str()).collect();
+    assert_eq!(unknown, ["RN_TYPO"], "{report}");
+}
+
+#[test]
+fn an_empty_alias_is_unset_and_the_next_one_is_read() {
+    let source = MapSource::new().with("RN_FIRST", "").with("RN_SECOND", "second-token-value");
+    let renamed = Relabelled::load_from(&source).unwrap();
+    assert_eq!(renamed.token().unwrap().expose_secret(), "second-token-value");
+    let report = Relabelled::status_from(&source);
+    assert_eq!(report.entry("RN_TOKEN").unwrap().supplied_by(), Some("RN_SECOND"));
+}
+
+#[derive(SecretContract)]
+struct AliasedDb {
+    #[secret(required, alias = "DATABASE_URL")]
+    url: SecretString,
+}
+
+#[derive(SecretContract)]
+struct TwoDatabases {
+    #[nested]
+    primary: AliasedDb,
+    #[nested]
+    replica: Option<AliasedDb>,
+}
+
+#[test]
+#[should_panic(expected = "contract TwoDatabases: `DATABASE_URL` is read by `primary` and by `replica`")]
+fn an_alias_read_by_two_sections_panics_at_first_use() {
+    let _ = TwoDatabases::spec();
+}
+
+fn sixteen_bytes(key: &SecretBox<Vec<u8>>) -> Result<(), String> {
+    if key.expose_secret().len() == 16 { Ok(()) } else { Err("must be 16 bytes".to_owned()) }
+}
+
+#[derive(SecretContract)]
+struct Keys {
+    #[secret(required, validate = sixteen_bytes)]
+    aes_key: SecretBox<Vec<u8>>,
+    #[secret(required)]
+    signing_key: SecretBox<Vec<u8>>,
+}
+
+#[test]
+fn binary_secrets_take_validate_rules_and_line_wrapped_base64() {
+    use base64::Engine;
+    let long = base64::engine::general_purpose::STANDARD.encode([7u8; 64]);
+    let wrapped = format!("{}\n{}\n", &long[..64], &long[64..]);
+    let good =
+        MapSource::new().with("AES_KEY", "hex:00112233445566778899aabbccddeeff").with("SIGNING_KEY", wrapped.as_str());
+    let keys = Keys::load_from(&good).unwrap();
+    assert_eq!(keys.signing_key().expose_secret(), &vec![7u8; 64]);
+    let bad = MapSource::new().with("AES_KEY", "hex:0011").with("SIGNING_KEY", wrapped.as_str());
+    let error = Keys::load_from(&bad).unwrap_err().to_string();
+    assert!(error.contains("AES_KEY (required secret): invalid: must be 16 bytes"), "{error}");
 }
