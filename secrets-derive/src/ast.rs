@@ -209,6 +209,7 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
             return None;
         }
     };
+    attr::misplaced_on_struct(cx, &input.attrs);
     let attrs = attr::contract_attrs(cx, &input.attrs);
     let prefix = attrs.prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
     let validate = attrs.validate;
@@ -261,7 +262,7 @@ fn vec_item(path: &syn::TypePath) -> Option<&Type> {
 }
 
 /// `T` when `ty` is written `Option<T>` (or `core::option::Option<T>`, `std::option::Option<T>`).
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;

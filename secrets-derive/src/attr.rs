@@ -155,6 +155,9 @@ pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<Ident>,
     /// The doc comment, the description when none is given.
     pub(crate) doc: Option<String>,
+    /// Whether parsing the attributes recorded an error: rules that follow from a missing key
+    /// (a category) are then not reported on top of it.
+    pub(crate) had_errors: bool,
 }
 
 /// Parses the struct's attributes.
@@ -173,9 +176,9 @@ pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttr
         let result = attr.parse_nested_meta(|meta| {
             // #[contract(prefix = "APP_")]
             if meta.path.is_ident("prefix") {
-                let value: LitStr = meta.value()?.parse()?;
-                if !value.value().chars().all(is_name_char) {
-                    cx.error_spanned(&value, "a prefix may only hold ASCII letters, digits and `_`");
+                let value = string(cx, &meta)?;
+                if let Some(value) = &value {
+                    check_prefix(cx, value, false);
                 }
                 set_once(cx, &meta, &mut out.prefix, value);
                 return Ok(());
@@ -196,7 +199,12 @@ pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttr
 /// Parses a field's attributes.
 pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut out = FieldAttrs { doc: doc_comment(attrs), ..FieldAttrs::default() };
+    let before = cx.count();
     for attr in attrs {
+        if attr.path().is_ident("contract") {
+            cx.error_spanned(attr.path(), "#[contract(...)] belongs on the struct, above `struct`");
+            continue;
+        }
         if attr.path().is_ident("nested") {
             nested_attr(cx, attr, &mut out);
             continue;
@@ -223,6 +231,12 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         if matches!(attr.meta, syn::Meta::Path(_)) {
             continue;
         }
+        if let syn::Meta::NameValue(_) = attr.meta {
+            let name = if is_secret { "secret" } else { "config" };
+            let example = if is_secret { "#[secret(required)]" } else { "#[config(default = \"...\")]" };
+            cx.error_spanned(&attr.meta, format_args!("#[{name}] takes its keys in parentheses: write {example}"));
+            continue;
+        }
         let result = if is_secret {
             attr.parse_nested_meta(|meta| secret_key(cx, &meta, &mut out))
         } else {
@@ -232,7 +246,22 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
             cx.push(error);
         }
     }
+    out.had_errors = cx.count() > before;
     out
+}
+
+/// Errors for field attributes written on the struct, where they mean nothing.
+pub(crate) fn misplaced_on_struct(cx: &mut Ctxt, attrs: &[Attribute]) {
+    for attr in attrs {
+        for name in ["secret", "config", "nested"] {
+            if attr.path().is_ident(name) {
+                cx.error_spanned(
+                    attr.path(),
+                    format_args!("#[{name}] belongs on a field; the struct takes #[contract(...)]"),
+                );
+            }
+        }
+    }
 }
 
 /// Parses `#[nested]` or `#[nested(prefix = "DB_", enabled_by = "db_enabled")]`.
@@ -247,16 +276,16 @@ fn nested_attr(cx: &mut Ctxt, attr: &Attribute, out: &mut FieldAttrs) {
         let result = attr.parse_nested_meta(|meta| {
             // #[nested(prefix = "DB_")]
             if meta.path.is_ident("prefix") {
-                let value: LitStr = meta.value()?.parse()?;
-                if !value.value().chars().all(is_name_char) {
-                    cx.error_spanned(&value, "a prefix may only hold ASCII letters, digits and `_`");
+                let value = string(cx, &meta)?;
+                if let Some(value) = &value {
+                    check_prefix(cx, value, true);
                 }
                 set_once(cx, &meta, &mut nested.prefix, value);
                 return Ok(());
             }
             // #[nested(enabled_by = "sso_enabled")]
             if meta.path.is_ident("enabled_by") {
-                let value = meta.value()?.parse()?;
+                let value = string(cx, &meta)?;
                 set_once(cx, &meta, &mut nested.enabled_by, value);
                 return Ok(());
             }
@@ -280,7 +309,7 @@ fn parse_shared_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs,
     match key {
         // alias = "OPENAI_API_KEY", deprecated = "APP_SMTP_SSL" (repeatable, verbatim)
         "alias" | "deprecated" => {
-            let value = env_name(cx, meta)?;
+            let Some(value) = env_name(cx, meta)? else { return Ok(()) };
             let names = if key == "alias" { &mut out.aliases } else { &mut out.deprecated };
             if names.iter().any(|name| name.value() == value.value()) {
                 cx.error_spanned(&value, format_args!("`{}` is already listed", value.value()));
@@ -323,8 +352,8 @@ fn parse_shared_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs,
         }
         // sep = " "
         "sep" => {
-            let value: LitStr = meta.value()?.parse()?;
-            if value.value().is_empty() {
+            let value = string(cx, meta)?;
+            if value.as_ref().is_some_and(|value| value.value().is_empty()) {
                 cx.error_spanned(&value, "a list separator cannot be empty");
             }
             set_once(cx, meta, &mut out.sep, value);
@@ -344,10 +373,14 @@ fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
         meta.path.get_ident().and_then(|id| Category::from_key(&id.to_string()).map(|category| (category, id.clone())))
     {
         if category.0 == Category::RequiredIf {
-            let value = meta.value()?.parse()?;
+            let value = string(cx, meta)?;
             set_once(cx, meta, &mut out.required_if, value);
         } else if meta.input.peek(Token![=]) {
-            return Err(meta.error(format_args!("`{}` takes no value: write #[secret({})]", category.1, category.1)));
+            skip_value(meta)?;
+            cx.error_spanned(
+                &category.1,
+                format_args!("`{}` takes no value: write #[secret({})]", category.1, category.1),
+            );
         }
         if let Some(FieldKind::Secret { category: slot, .. }) = &mut out.kind {
             match slot {
@@ -368,23 +401,23 @@ fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     }
     // #[secret(description = "Postgres connection string")]
     if meta.path.is_ident("description") {
-        let value = meta.value()?.parse()?;
+        let value = string(cx, meta)?;
         set_once(cx, meta, &mut out.description, value);
         return Ok(());
     }
     // #[secret(feature = "openai")]
     if meta.path.is_ident("feature") {
-        let value: LitStr = meta.value()?.parse()?;
-        if value.value().is_empty() || !value.value().chars().all(is_name_char) {
-            cx.error_spanned(&value, "a feature name may only hold ASCII letters, digits and `_`");
+        let value = string(cx, meta)?;
+        if let Some(feature) = &value {
+            check_feature(cx, feature);
         }
         set_once(cx, meta, &mut out.feature, value);
         return Ok(());
     }
     // #[secret(credential = "db-password")]
     if meta.path.is_ident("credential") {
-        let value: LitStr = meta.value()?.parse()?;
-        let id = value.value();
+        let value = string(cx, meta)?;
+        let id = value.as_ref().map_or_else(|| "-".to_owned(), LitStr::value);
         if id.is_empty() || id.contains(['/', '\\', '\0']) || id == "." || id == ".." {
             cx.error_spanned(&value, "a credential id is a file name: not empty, without `/`");
         }
@@ -393,8 +426,7 @@ fn secret_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     }
     // #[secret(allow_empty)]
     if meta.path.is_ident("allow_empty") {
-        set_flag(cx, meta, "secret", &mut out.allow_empty);
-        return Ok(());
+        return set_flag(cx, meta, "secret", &mut out.allow_empty);
     }
     // #[secret(default = "...")] is refused: a default secret is a secret committed to the code.
     if meta.path.is_ident("default") {
@@ -414,7 +446,7 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     }
     // #[config(required_if = "push_enabled")]
     if meta.path.is_ident("required_if") {
-        let value = meta.value()?.parse()?;
+        let value = string(cx, meta)?;
         set_once(cx, meta, &mut out.required_if, value);
         return Ok(());
     }
@@ -444,14 +476,13 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
     }
     // #[config(description = "Log filter")]
     if meta.path.is_ident("description") {
-        let value = meta.value()?.parse()?;
+        let value = string(cx, meta)?;
         set_once(cx, meta, &mut out.description, value);
         return Ok(());
     }
     // #[config(allow_empty)]
     if meta.path.is_ident("allow_empty") {
-        set_flag(cx, meta, "config", &mut out.allow_empty);
-        return Ok(());
+        return set_flag(cx, meta, "config", &mut out.allow_empty);
     }
     // #[config(skip)]
     if meta.path.is_ident("skip") {
@@ -467,12 +498,50 @@ fn config_key(cx: &mut Ctxt, meta: &ParseNestedMeta, out: &mut FieldAttrs) -> sy
         cx.error_spanned(&meta.path, "`credential` names a secret's file: a setting has none");
         return Ok(());
     }
+    // #[config(required)]: a setting's requirement follows from its type and default.
+    if meta.path.is_ident("required") {
+        skip_value(meta)?;
+        cx.error_spanned(
+            &meta.path,
+            "a setting is required unless it is an `Option` or has a `default`: drop `required`",
+        );
+        return Ok(());
+    }
     unknown_key(cx, meta, "config", &CONFIG_KEYS)
 }
 
+/// Parses `= "text"`; any other value is an error that shows the fix (`env = "NAME"`), and
+/// parsing goes on with the next key.
+fn string(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
+    let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned(&meta.path, format_args!("`{key}` needs a value: {key} = \"...\""));
+        return Ok(None);
+    }
+    let input = meta.value()?;
+    if input.peek(LitStr) {
+        return input.parse().map(Some);
+    }
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(Token![,]) {
+        tokens.extend([input.parse::<TokenTree>()?]);
+    }
+    let written = shown(tokens.clone());
+    let is_word = !written.is_empty()
+        && written.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !written.starts_with(|c: char| c.is_ascii_digit());
+    let example = match key.as_str() {
+        _ if is_word => written,
+        "env" | "alias" | "deprecated" => "NAME".to_owned(),
+        _ => "...".to_owned(),
+    };
+    cx.error_spanned(tokens, format_args!("`{key}` takes a string: write {key} = \"{example}\""));
+    Ok(None)
+}
+
 /// Parses `= "NAME"` and checks that it is a usable variable name.
-fn env_name(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<LitStr> {
-    let value: LitStr = meta.value()?.parse()?;
+fn env_name(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<Option<LitStr>> {
+    let Some(value) = string(cx, meta)? else { return Ok(None) };
     let name = value.value();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) || !name.chars().all(is_name_char) {
         cx.error_spanned(
@@ -480,7 +549,61 @@ fn env_name(cx: &mut Ctxt, meta: &ParseNestedMeta) -> syn::Result<LitStr> {
             "an environment variable name holds ASCII letters, digits and `_`, and does not start with a digit",
         );
     }
-    Ok(value)
+    Ok(Some(value))
+}
+
+/// Checks a feature name: a snake_case identifier, as `has_<feature>()` is generated from it.
+fn check_feature(cx: &mut Ctxt, value: &LitStr) {
+    let feature = value.value();
+    let valid = feature.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && feature.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && feature != "_";
+    if valid {
+        return;
+    }
+    let mut fixed = String::new();
+    let mut previous = '_';
+    for c in feature.chars() {
+        if c.is_ascii_uppercase() && (previous.is_ascii_lowercase() || previous.is_ascii_digit()) {
+            fixed.push('_');
+        }
+        previous = c;
+        fixed.push(if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' });
+    }
+    let fixed = fixed.trim_start_matches(|c: char| c.is_ascii_digit()).to_owned();
+    let hint = if fixed.is_empty() { String::new() } else { format!(": feature = \"{fixed}\"") };
+    cx.error_spanned(value, format_args!("a feature name is snake_case, as it names `has_<feature>()`{hint}"));
+}
+
+/// Checks a prefix: upper-case letters, digits and `_`, not starting with a digit, ending with
+/// `_`; an error shows the corrected prefix. An empty prefix is allowed where `empty_ok`.
+fn check_prefix(cx: &mut Ctxt, value: &LitStr, empty_ok: bool) {
+    let prefix = value.value();
+    if prefix.is_empty() && empty_ok {
+        return;
+    }
+    let valid = prefix.ends_with('_')
+        && !prefix.starts_with(|c: char| c.is_ascii_digit())
+        && prefix.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        return;
+    }
+    let mut fixed: String = prefix
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .collect::<String>()
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '_')
+        .to_owned();
+    if !fixed.ends_with('_') {
+        fixed.push('_');
+    }
+    let hint = if fixed == "_" { String::new() } else { format!(": prefix = \"{fixed}\"") };
+    cx.error_spanned(
+        value,
+        format_args!(
+            "a prefix is upper-case letters, digits and `_`, does not start with a digit and ends with `_`{hint}"
+        ),
+    );
 }
 
 fn is_name_char(c: char) -> bool {
@@ -488,16 +611,22 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Sets a key that takes no value, recording an error if the key was already given.
-fn set_flag(cx: &mut Ctxt, meta: &ParseNestedMeta, attr: &str, flag: &mut bool) {
+fn set_flag(cx: &mut Ctxt, meta: &ParseNestedMeta, attr: &str, flag: &mut bool) -> syn::Result<()> {
+    let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+    if meta.input.peek(Token![=]) {
+        skip_value(meta)?;
+        cx.error_spanned(&meta.path, format_args!("`{key}` takes no value: write #[{attr}({key})]"));
+    }
     if *flag {
-        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
         cx.error_spanned(&meta.path, format_args!("duplicate #[{attr}] key `{key}`"));
     }
     *flag = true;
+    Ok(())
 }
 
 /// Stores a key's value, recording an error if the key was already given.
-fn set_once(cx: &mut Ctxt, meta: &ParseNestedMeta, slot: &mut Option<LitStr>, value: LitStr) {
+fn set_once(cx: &mut Ctxt, meta: &ParseNestedMeta, slot: &mut Option<LitStr>, value: Option<LitStr>) {
+    let Some(value) = value else { return };
     if slot.is_some() {
         let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
         cx.error_spanned(&meta.path, format_args!("duplicate key `{key}`"));
@@ -576,6 +705,20 @@ fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
 
 /// The known key closest to `key`, if it is close enough to be a typo.
 pub(crate) fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    // A known key the word begins with, or a word that begins a known key (`enviroment`, `desc`).
+    let lower = key.to_ascii_lowercase();
+    if let Some(candidate) = known.iter().find(|candidate| candidate.eq_ignore_ascii_case(key)) {
+        return Some(candidate);
+    }
+    let by_prefix = known
+        .iter()
+        .filter(|candidate| {
+            lower.len() >= 3 && (lower.starts_with(**candidate) || candidate.starts_with(lower.as_str()))
+        })
+        .max_by_key(|candidate| candidate.len());
+    if let Some(candidate) = by_prefix {
+        return Some(candidate);
+    }
     known
         .iter()
         .map(|candidate| (edit_distance(key, candidate), *candidate))

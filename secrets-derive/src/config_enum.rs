@@ -44,11 +44,11 @@ fn variants<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Vec<Accepted<'a>> {
     let data = match &input.data {
         Data::Enum(data) => data,
         Data::Struct(data) => {
-            cx.error_spanned(data.struct_token, NOT_AN_ENUM);
+            cx.error(data.struct_token.span, NOT_AN_ENUM);
             return Vec::new();
         }
         Data::Union(data) => {
-            cx.error_spanned(data.union_token, NOT_AN_ENUM);
+            cx.error(data.union_token.span, NOT_AN_ENUM);
             return Vec::new();
         }
     };

@@ -8,6 +8,7 @@ use proc_macro2::Span;
 #[derive(Default)]
 pub(crate) struct Ctxt {
     errors: Option<syn::Error>,
+    count: usize,
 }
 
 impl Ctxt {
@@ -23,10 +24,16 @@ impl Ctxt {
 
     /// Records an error produced elsewhere (a syntax error of an attribute).
     pub(crate) fn push(&mut self, error: syn::Error) {
+        self.count += 1;
         match &mut self.errors {
             Some(errors) => errors.combine(error),
             None => self.errors = Some(error),
         }
+    }
+
+    /// How many errors were recorded so far: a caller sees whether a step added one.
+    pub(crate) fn count(&self) -> usize {
+        self.count
     }
 
     /// All the errors recorded, combined, or `Ok` when there were none.

@@ -115,6 +115,15 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .iter()
         .any(|field| matches!(field.role(), Role::Config | Role::Nested))
         .then(|| quote!(let __mask = ::secrets_core::__private::SettingMask::of(self);));
+    // Every generated method counts as used, so a program that reads only some of them compiles
+    // without warnings, also under `#![forbid(dead_code)]` (where an `allow` is an error). A
+    // generic contract cannot be named without its parameters there: it keeps an `allow`.
+    let (dead_code, uses) = if contract.input.generics.params.is_empty() {
+        let names = generated_methods(contract);
+        (TokenStream::new(), quote!(const _: () = { #(let _ = #ident::#names;)* };))
+    } else {
+        (quote!(#[allow(dead_code)]), TokenStream::new())
+    };
     let texts_starts = if texts.is_empty() { TokenStream::new() } else { layout.starts() };
     quote! {
         #[automatically_derived]
@@ -139,11 +148,12 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             }
         }
 
-        #[allow(dead_code)]
+        #dead_code
         impl #impl_generics #ident #ty_generics #where_clause {
             #(#methods)*
             #(#features)*
         }
+        #uses
 
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
@@ -484,6 +494,16 @@ fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) 
     load
 }
 
+/// The names of the inherent methods the derive generates: each field's probe and accessor, and
+/// each feature's probe.
+fn generated_methods(contract: &Contract<'_>) -> Vec<Ident> {
+    let fields = contract.fields.iter().filter(|field| field.attrs.skip.is_none());
+    let mut names: Vec<Ident> =
+        fields.flat_map(|field| [format_ident!("has_{}", field.label()), field.ident.clone()]).collect();
+    names.extend(contract.feature_groups().into_iter().map(|(feature, _)| format_ident!("has_{}", feature)));
+    names
+}
+
 /// The local holding the `bool` setting `name` (a switch), and the index of its variable.
 fn switch<'a>(contract: &'a Contract<'_>, layout: &Layout, name: &syn::LitStr) -> (&'a Ident, TokenStream) {
     let (at, switch) = contract
@@ -504,12 +524,16 @@ fn methods(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_
     let nested = field.attrs.nested.is_some();
     let what = if nested { format!("section `{label}`") } else { format!("`{}`", field.env_name) };
     let has_doc = format!("Whether {what} was loaded.");
+    let described = match field.description() {
+        description if description.is_empty() => String::new(),
+        description => format!("{}.\n\n", description.trim_end_matches('.')),
+    };
     let starts = layout.starts();
     let index = layout.index(at);
     match field.option_inner {
         None => {
             let ty = field.ty;
-            let doc = format!("The value of {what}.");
+            let doc = format!("{described}The value of {what}.");
             quote! {
                 #[doc = #has_doc]
                 #[inline]
@@ -524,7 +548,7 @@ fn methods(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_
             }
         }
         Some(inner) => {
-            let doc = format!("The value of {what}, or an error naming it when it is not loaded.");
+            let doc = format!("{described}The value of {what}, or an error naming it when it is not loaded.");
             let present = if nested {
                 quote!(::secrets_core::__private::section(&self.#ident, <Self as ::secrets_core::SecretContract>::spec(), #index, #label))
             } else {

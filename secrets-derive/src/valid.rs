@@ -36,6 +36,7 @@ pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) {
             }
         }
     }
+    check_generated_names(cx, contract);
     for field in &contract.fields {
         let switch = field.attrs.nested.as_ref().and_then(|nested| nested.enabled_by.as_ref());
         for (key, name) in [("enabled_by", switch), ("required_if", field.attrs.required_if.as_ref())] {
@@ -54,6 +55,62 @@ pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) {
                     field.ident
                 ),
             );
+        }
+    }
+}
+
+/// The methods `SecretContract` provides: an accessor of the same name would hide them.
+const TRAIT_METHODS: [&str; 14] = [
+    "spec",
+    "redactor",
+    "load",
+    "load_from",
+    "load_with",
+    "load_or_exit",
+    "load_or_exit_with",
+    "status",
+    "status_from",
+    "validate",
+    "validate_from",
+    "env_example",
+    "__from_values",
+    "__secret_texts",
+];
+
+/// Checks that the generated accessors and probes collide with nothing: the trait's methods,
+/// another field's `has_<field>`, a feature's `has_<feature>`.
+fn check_generated_names(cx: &mut Ctxt, contract: &Contract<'_>) {
+    let fields: Vec<(String, &Field<'_>)> =
+        contract.fields.iter().filter(|field| field.attrs.skip.is_none()).map(|field| (field.label(), field)).collect();
+    for (label, field) in &fields {
+        if TRAIT_METHODS.contains(&label.as_str()) {
+            let upper = label.trim_start_matches('_').to_ascii_uppercase();
+            cx.error_spanned(
+                field.ident,
+                format_args!(
+                    "field `{label}` would generate the accessor `{label}()`, which hides `SecretContract::{label}`: \
+                     rename the field and keep the variable with `env = \"{}{upper}\"`",
+                    contract.prefix
+                ),
+            );
+        }
+        if let Some(probed) = label.strip_prefix("has_") {
+            if fields.iter().any(|(other, _)| other == probed) {
+                cx.error_spanned(
+                    field.ident,
+                    format_args!(
+                        "field `{label}` collides with the probe `has_{probed}()` of field `{probed}`: rename it"
+                    ),
+                );
+            }
+            if contract.feature_groups().iter().any(|(feature, _)| feature == probed) {
+                cx.error_spanned(
+                    field.ident,
+                    format_args!(
+                        "field `{label}` collides with the probe `has_{probed}()` of feature `{probed}`: rename it"
+                    ),
+                );
+            }
         }
     }
 }
@@ -96,6 +153,7 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
         return;
     }
     check_value_rules(cx, field);
+    check_text_default(cx, field);
     let Some(kind) = &field.attrs.kind else {
         cx.error_spanned(
             field.ident,
@@ -104,6 +162,8 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
         return;
     };
     match kind {
+        // A misspelled category is already an error of its own.
+        FieldKind::Secret { category: None, .. } if field.attrs.had_errors => {}
         FieldKind::Secret { category: None, .. } => {
             cx.error(kind_span(kind), format_args!("#[secret] needs a category: one of {}", CATEGORIES.join(", ")));
         }
@@ -153,6 +213,67 @@ fn check_field(cx: &mut Ctxt, field: &Field<'_>) {
     }
 }
 
+/// A text default the derive can judge (a number, a `bool`, a `Duration`) is checked here, so a
+/// typo is a compile error at the default, not a failure at deploy.
+fn check_text_default(cx: &mut Ctxt, field: &Field<'_>) {
+    let Some(crate::attr::Default::Text(text)) = &field.attrs.default else { return };
+    let value = text.value();
+    let value = value.trim();
+    let problem = match field.known_setting() {
+        Some(KnownSetting::Bool) => {
+            let words = ["true", "false", "1", "0", "yes", "no", "on", "off"];
+            (!words.iter().any(|word| word.eq_ignore_ascii_case(value)))
+                .then(|| "a `bool` default is one of true/false, 1/0, yes/no, on/off".to_owned())
+        }
+        Some(KnownSetting::Duration) => duration_problem(value),
+        None if field.is_number() => number_problem(field, value),
+        Some(KnownSetting::List(_)) | None => None,
+    };
+    if let Some(problem) = problem {
+        cx.error_spanned(text, format_args!("{problem}: `{value}` would fail every load that uses the default"));
+    }
+}
+
+/// Why `value` is no `Duration` the runtime reads (`30s`, `1h30m`), if it is not.
+fn duration_problem(value: &str) -> Option<String> {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("a `Duration` default needs a unit: \"{value}s\", \"{value}m\" or \"{value}ms\""));
+    }
+    let mut rest = value;
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let letters = rest[digits..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        let unit = &rest[digits..digits + letters];
+        if digits == 0 || !["d", "h", "m", "s", "ms"].contains(&unit) {
+            return Some("a `Duration` default is written like 250ms, 30s, 5m, 1h30m or 2d".to_owned());
+        }
+        rest = &rest[digits + letters..];
+    }
+    value.is_empty().then(|| "a `Duration` default is written like 250ms, 30s, 5m, 1h30m or 2d".to_owned())
+}
+
+/// Why `value` does not parse as the field's number type, if it does not.
+fn number_problem(field: &Field<'_>, value: &str) -> Option<String> {
+    let Type::Path(path) = field.value_ty() else { return None };
+    let name = path.path.segments.last()?.ident.to_string();
+    let fits = match name.as_str() {
+        "u8" => value.parse::<u8>().is_ok(),
+        "u16" => value.parse::<u16>().is_ok(),
+        "u32" => value.parse::<u32>().is_ok(),
+        // `usize` is checked as 64 bits wide: the widest target the derive may build for.
+        "u64" | "usize" => value.parse::<u64>().is_ok(),
+        "u128" => value.parse::<u128>().is_ok(),
+        "i8" => value.parse::<i8>().is_ok(),
+        "i16" => value.parse::<i16>().is_ok(),
+        "i32" => value.parse::<i32>().is_ok(),
+        "i64" | "isize" => value.parse::<i64>().is_ok(),
+        "i128" => value.parse::<i128>().is_ok(),
+        "f32" | "f64" => value.parse::<f64>().is_ok(),
+        _ => return None,
+    };
+    (!fits).then(|| format!("the default is not a `{name}`"))
+}
+
 /// `min_len` counts characters of text; `range` bounds a number; `sep` splits a list.
 fn check_value_rules(cx: &mut Ctxt, field: &Field<'_>) {
     let attrs = &field.attrs;
@@ -184,22 +305,42 @@ fn check_secret_type(cx: &mut Ctxt, field: &Field<'_>, category: Category) {
             ty,
             format_args!(
                 "a `required` secret is never absent, so it is not an `Option`: use `{}`, or choose `billing`, `external` or `optional`",
-                quote::quote!(#inner)
+                rendered(inner)
             ),
         ),
         (Category::Billing | Category::External | Category::Optional | Category::RequiredIf, None) => cx.error_spanned(
             ty,
             format_args!(
-                "a `{}` secret may be absent, so its type is `Option<{}>`",
+                "{} `{}` secret may be absent, so its type is `Option<{}>`",
+                if category == Category::Optional { "an" } else { "a" },
                 category.key(),
-                quote::quote!(#ty)
+                rendered(ty)
             ),
         ),
         _ => {}
     }
+    if let Some(inner) = field.option_inner.and_then(crate::ast::option_inner) {
+        cx.error_spanned(
+            field.ty,
+            format_args!("one `Option` says the secret may be absent: use `Option<{}>`", rendered(inner)),
+        );
+        return;
+    }
     if is_plain_string(field.value_ty()) {
         cx.error_spanned(field.value_ty(), "`String` does not redact its value: use `SecretString` for a secret");
     }
+}
+
+/// A type as a person writes it: `Option<SecretString>`, not `Option < SecretString >`.
+fn rendered(ty: &Type) -> String {
+    quote::quote!(#ty)
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" :: ", "::")
+        .replace(" ,", ",")
 }
 
 /// Whether `ty` is `String`, `std::string::String`, `alloc::string::String` or `&str`.
