@@ -215,6 +215,24 @@
 //!   likewise, with a warning naming the replacement. Both set: the variable wins, and a warning
 //!   says so. `NAME_FILE` works for aliases too. [`Entry::supplied_by`] names the name read.
 //!
+//! # What the derive generates
+//!
+//! For `#[derive(SecretContract)] struct AppSecrets { ... }`:
+//!
+//! | Item | Signature | Meaning |
+//! |---|---|---|
+//! | accessor | `fn field(&self) -> &T` | a non-`Option` field's value; its doc is the field's description |
+//! | accessor | `fn field(&self) -> Result<&T, SecretError>` | an `Option` field (or section): the value, or an error naming the variable as it is read |
+//! | probe | `fn has_field(&self) -> bool` | whether the variable (or section) was loaded; always `true` for a non-`Option` field |
+//! | feature probe | `fn has_<feature>(&self) -> bool` | whether every secret of `feature = "..."` is loaded; a group of secrets, not a Cargo feature |
+//! | `impl SecretContract` | [`load`](SecretContract::load), [`load_from`](SecretContract::load_from), [`load_with`](SecretContract::load_with), [`load_or_exit`](SecretContract::load_or_exit), [`status`](SecretContract::status), [`validate`](SecretContract::validate), [`env_example`](SecretContract::env_example), [`redactor`](SecretContract::redactor), [`spec`](SecretContract::spec) | loading, reports and redaction; a field may not take one of these names |
+//! | `impl Debug` | | every secret `[REDACTED]`, settings with any loaded secret masked; do not also derive `Debug` |
+//!
+//! `#[derive(ConfigEnum)]` on a fieldless enum generates [`ConfigEnum`] (its accepted names and
+//! `name()`) and `FromStr`, whose error lists the names. The generated methods count as used, so
+//! a program that reads only some of them compiles without warnings, under
+//! `#![forbid(dead_code)]` too.
+//!
 //! # Attribute reference
 //!
 //! | Key | On | Meaning |
