@@ -239,6 +239,7 @@
 //! |---|---|---|
 //! | `#[contract(prefix = "APP_")]` | struct | prepended to every field's variable name |
 //! | `#[contract(validate = path)]` | struct | `fn(&Self, &mut Problems)`: rules between variables |
+//! | `#[contract(crate = "path")]` | struct | where `secrets_core` is, for a renamed dependency or a facade crate |
 //! | `required` | `#[secret]` | never absent; type `T` |
 //! | `billing` / `external` / `optional` | `#[secret]` | may be absent (see the policy table); type `Option<T>` |
 //! | `required_if = "field"` | `#[secret]`, `#[config]` | required when that `bool` setting is true; type `Option<T>` |

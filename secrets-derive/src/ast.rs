@@ -13,6 +13,8 @@ pub(crate) struct Contract<'a> {
     pub(crate) prefix: String,
     /// The `#[contract(validate = path)]`.
     pub(crate) validate: Option<syn::Path>,
+    /// The `#[contract(crate = "path")]`: where `secrets_core` is, when it is not `::secrets_core`.
+    pub(crate) krate: Option<syn::Path>,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -213,6 +215,7 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
     let attrs = attr::contract_attrs(cx, &input.attrs);
     let prefix = attrs.prefix.as_ref().map(syn::LitStr::value).unwrap_or_default();
     let validate = attrs.validate;
+    let krate = attrs.krate;
     let fields = named
         .named
         .iter()
@@ -226,7 +229,7 @@ pub(crate) fn contract<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Cont
             Some(Field { ident, ty: &field.ty, option_inner: option_inner(&field.ty), attrs, env_name })
         })
         .collect();
-    Some(Contract { input, prefix, validate, fields })
+    Some(Contract { input, prefix, validate, krate, fields })
 }
 
 /// The last name of a path type (`u16` for `std::primitive::u16`), without its arguments.

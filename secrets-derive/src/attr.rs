@@ -42,7 +42,7 @@ const CONFIG_KEYS: [&str; 13] = [
     "validate",
     "credential",
 ];
-const CONTRACT_KEYS: [&str; 2] = ["prefix", "validate"];
+const CONTRACT_KEYS: [&str; 3] = ["prefix", "validate", "crate"];
 const NESTED_KEYS: [&str; 2] = ["prefix", "enabled_by"];
 
 /// What a secret's absence means.
@@ -86,6 +86,8 @@ pub(crate) struct ContractAttrs {
     pub(crate) prefix: Option<LitStr>,
     /// `validate = path`: `fn(&Self, &mut Problems)`, run after a successful build.
     pub(crate) validate: Option<syn::Path>,
+    /// `crate = "path"`: where `secrets_core` is (a renamed dependency, a facade crate).
+    pub(crate) krate: Option<syn::Path>,
 }
 
 /// `#[nested(...)]` on a field whose type is a contract.
@@ -187,6 +189,19 @@ pub(crate) fn contract_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> ContractAttr
             if meta.path.is_ident("validate") {
                 return set_path(cx, &meta, &mut out.validate);
             }
+            // #[contract(crate = "my_facade::secrets")]
+            if meta.path.is_ident("crate") {
+                if let Some(text) = string(cx, &meta)? {
+                    match text.parse::<syn::Path>() {
+                        Ok(path) => out.krate = Some(path),
+                        Err(_) => cx.error_spanned(
+                            &text,
+                            "`crate` is a path: crate = \"secrets_core\" or \"my_facade::secrets\"",
+                        ),
+                    }
+                }
+                return Ok(());
+            }
             unknown_key(cx, &meta, "contract", &CONTRACT_KEYS)
         });
         if let Err(error) = result {
@@ -250,8 +265,12 @@ pub(crate) fn field_attrs(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     out
 }
 
-/// Errors for field attributes written on the struct, where they mean nothing.
+/// Errors for field attributes written on the struct, where they mean nothing, and for a
+/// `Debug` derived beside (it would print the secrets, and conflicts with the redacted one).
 pub(crate) fn misplaced_on_struct(cx: &mut Ctxt, attrs: &[Attribute]) {
+    for path in debug_derives(attrs) {
+        cx.error_spanned(path, "SecretContract generates a redacted `Debug`: remove `Debug` from the derive");
+    }
     for attr in attrs {
         for name in ["secret", "config", "nested"] {
             if attr.path().is_ident(name) {
@@ -262,6 +281,26 @@ pub(crate) fn misplaced_on_struct(cx: &mut Ctxt, attrs: &[Attribute]) {
             }
         }
     }
+}
+
+/// The `Debug` paths of `#[derive(...)]` attributes after this one (rustc hides the one that
+/// invoked the derive, so `#[derive(SecretContract, Debug)]` is seen only by its conflict).
+fn debug_derives(attrs: &[Attribute]) -> Vec<syn::Path> {
+    let mut found = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.segments.last().is_some_and(|last| last.ident == "Debug") {
+                found.push(meta.path.clone());
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+/// Whether the struct derives `Debug` in an attribute of its own.
+pub(crate) fn derives_debug(attrs: &[Attribute]) -> bool {
+    !debug_derives(attrs).is_empty()
 }
 
 /// Parses `#[nested]` or `#[nested(prefix = "DB_", enabled_by = "db_enabled")]`.

@@ -17,7 +17,9 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     if let Some(contract) = &contract {
         valid::check(&mut cx, contract);
     }
-    match (cx.check(), contract) {
+    let krate = contract.as_ref().and_then(|contract| contract.krate.clone());
+    let krate = krate.map_or_else(|| quote!(::secrets_core), |path| quote!(#path));
+    let tokens = match (cx.check(), contract) {
         (Ok(()), Some(contract)) => expand(&contract),
         (Err(errors), _) => {
             let mut tokens = errors.to_compile_error();
@@ -25,6 +27,13 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
             tokens
         }
         (Ok(()), None) => unreachable!("a missing model always records an error"),
+    };
+    // The runtime by one name, whatever the user's crate calls it (`#[contract(crate = "...")]`).
+    quote! {
+        const _: () = {
+            use #krate as __secrets_core;
+            #tokens
+        };
     }
 }
 
@@ -62,7 +71,7 @@ impl Layout {
     /// The statement that makes `__starts` available to [`index`](Self::index).
     fn starts(&self) -> TokenStream {
         if self.composed {
-            quote!(let __starts = <Self as ::secrets_core::SecretContract>::spec().starts();)
+            quote!(let __starts = <Self as __secrets_core::SecretContract>::spec().starts();)
         } else {
             TokenStream::new()
         }
@@ -102,10 +111,10 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         let ident = field.ident;
         let label = field.label();
         match field.role() {
-            Role::Secret(_) => quote!(__debug.field(#label, &::secrets_core::__private::Redacted);),
+            Role::Secret(_) => quote!(__debug.field(#label, &__secrets_core::__private::Redacted);),
             // A section's own `Debug` masks its own secrets; this masks the others' too.
             Role::Config | Role::Nested => {
-                quote!(__debug.field(#label, &::secrets_core::__private::Masked(&self.#ident, &__mask));)
+                quote!(__debug.field(#label, &__secrets_core::__private::Masked(&self.#ident, &__mask));)
             }
         }
     });
@@ -114,7 +123,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .fields
         .iter()
         .any(|field| matches!(field.role(), Role::Config | Role::Nested))
-        .then(|| quote!(let __mask = ::secrets_core::__private::SettingMask::of(self);));
+        .then(|| quote!(let __mask = __secrets_core::__private::SettingMask::of(self);));
     // Every generated method counts as used, so a program that reads only some of them compiles
     // without warnings, also under `#![forbid(dead_code)]` (where an `allow` is an error). A
     // generic contract cannot be named without its parameters there: it keeps an `allow`.
@@ -127,14 +136,14 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let texts_starts = if texts.is_empty() { TokenStream::new() } else { layout.starts() };
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::secrets_core::SecretContract for #ident #ty_generics #where_clause {
-            fn spec() -> &'static ::secrets_core::ContractSpec {
+        impl #impl_generics __secrets_core::SecretContract for #ident #ty_generics #where_clause {
+            fn spec() -> &'static __secrets_core::ContractSpec {
                 #spec
             }
 
             fn __secret_texts(&self) -> ::std::vec::Vec<(usize, &str)> {
                 #[allow(unused_imports)]
-                use ::secrets_core::__private::{NoText as _, Text as _};
+                use __secrets_core::__private::{NoText as _, Text as _};
                 #texts_starts
                 let mut __texts = ::std::vec::Vec::new();
                 #(#texts)*
@@ -142,7 +151,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             }
 
             fn __from_values(
-                __values: &mut ::secrets_core::__private::Values<'_>,
+                __values: &mut __secrets_core::__private::Values<'_>,
             ) -> ::core::option::Option<Self> {
                 #from_values
             }
@@ -177,33 +186,41 @@ fn from_values(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
             || field.attrs.nested.as_ref().is_some_and(|nested| nested.enabled_by.is_some())
     };
     let loads = |dependent: bool| {
-        let (names, loads): (Vec<&Ident>, Vec<TokenStream>) = contract
+        let (names, loads): (Vec<Ident>, Vec<TokenStream>) = contract
             .fields
             .iter()
             .enumerate()
             .filter(|(_, field)| depends(field) == dependent)
-            .map(|(at, field)| (field.ident, load(contract, layout, at, field)))
+            .map(|(at, field)| (local(field), load(contract, layout, at, field)))
             .unzip();
         // One `let` for every field, in declaration order: a `let` per field would nest one
         // debuginfo scope per field, and LLVM recurses once per scope.
         (!names.is_empty()).then(|| quote!(let (#(#names,)*) = (#(#loads,)*);))
     };
     let (independent, dependent) = (loads(false), loads(true));
-    let required: Vec<&Ident> = contract
+    let required: Vec<Ident> = contract
         .fields
         .iter()
         .filter(|field| field.attrs.skip.is_none() && field.option_inner.is_none())
-        .map(|field| field.ident)
+        .map(local)
         .collect();
-    let fields = contract.fields.iter().map(|field| field.ident);
+    let fields: Vec<TokenStream> = contract
+        .fields
+        .iter()
+        .map(|field| {
+            let (ident, local) = (field.ident, local(field));
+            quote!(#ident: #local)
+        })
+        .collect();
     let built = if let Some(rule) = &contract.validate {
+        let problems = quote!(__secrets_core::Problems);
         let rule = quote_spanned! {rule.span()=>
-            let __rule: fn(&Self, &mut ::secrets_core::Problems) = #rule;
+            let __rule: fn(&Self, &mut #problems) = #rule;
         };
         quote! {{
             let __built = Self { #(#fields),* };
             #rule
-            ::secrets_core::__private::rules(__values, &__built, __rule);
+            __secrets_core::__private::rules(__values, &__built, __rule);
             ::core::option::Option::Some(__built)
         }}
     } else {
@@ -231,15 +248,15 @@ fn spec(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
         let vars = variables.iter().map(|field| var_spec(contract, field));
         let names = variables.iter().map(|field| &field.env_name);
         return quote! {
-            static SPEC: ::secrets_core::ContractSpec =
-                ::secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*], #prefix);
+            static SPEC: __secrets_core::ContractSpec =
+                __secrets_core::__private::contract(#name, &[#(#vars),*], &[#(#names),*], #prefix);
             &SPEC
         };
     }
     let parts = variables.iter().map(|field| {
         if field.attrs.nested.is_none() {
             let var = var_spec(contract, field);
-            return quote!(::secrets_core::__private::Part::Var(#var));
+            return quote!(__secrets_core::__private::Part::Var(#var));
         }
         let label = field.label();
         let nested_prefix = ast::nested_prefix(field);
@@ -250,19 +267,23 @@ fn spec(contract: &Contract<'_>, layout: &Layout) -> TokenStream {
                 (Some(_), Some(switch)) => quote!(EnabledBy(#switch)),
                 (Some(_), None) => quote!(AllOrNone),
             };
-        quote_spanned! {ty.span()=>
-            ::secrets_core::__private::Part::Nested {
+        // Only the type carries the user's span (an unmet bound points at it); the paths are
+        // the derive's own, so no lint of the user's crate judges them.
+        let contract_trait = quote!(__secrets_core::SecretContract);
+        let spec = quote_spanned!(ty.span()=> <#ty as #contract_trait>::spec);
+        quote! {
+            __secrets_core::__private::Part::Nested {
                 field: #label,
                 prefix: #nested_prefix,
-                group: ::secrets_core::__private::Group::#group,
-                spec: <#ty as ::secrets_core::SecretContract>::spec,
+                group: __secrets_core::__private::Group::#group,
+                spec: #spec,
             }
         }
     });
     quote! {
-        static PARTS: &[::secrets_core::__private::Part] = &[#(#parts),*];
-        static SPEC: ::std::sync::OnceLock<&'static ::secrets_core::ContractSpec> = ::std::sync::OnceLock::new();
-        SPEC.get_or_init(|| ::secrets_core::__private::composed(#name, #prefix, PARTS))
+        static PARTS: &[__secrets_core::__private::Part] = &[#(#parts),*];
+        static SPEC: ::std::sync::OnceLock<&'static __secrets_core::ContractSpec> = ::std::sync::OnceLock::new();
+        SPEC.get_or_init(|| __secrets_core::__private::composed(#name, #prefix, PARTS))
     }
 }
 
@@ -280,15 +301,15 @@ fn secret_texts(contract: &Contract<'_>, layout: &Layout) -> Vec<TokenStream> {
                 Role::Secret(_) => {
                     let wrapper = if field.option_inner.is_some() { quote!(OptionalField) } else { quote!(Field) };
                     Some(quote! {
-                        (&::secrets_core::__private::#wrapper(&self.#ident)).add_texts(#index, &mut __texts);
+                        (&__secrets_core::__private::#wrapper(&self.#ident)).add_texts(#index, &mut __texts);
                     })
                 }
                 Role::Nested => {
                     let add = quote! {
-                        ::secrets_core::__private::add_section_texts(
+                        __secrets_core::__private::add_section_texts(
                             &mut __texts,
                             #index,
-                            ::secrets_core::SecretContract::__secret_texts(__section),
+                            __secrets_core::SecretContract::__secret_texts(__section),
                         );
                     };
                     Some(if field.option_inner.is_some() {
@@ -322,8 +343,8 @@ fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
             let allow_empty = attrs.allow_empty;
             let credential = option_str(attrs.credential.as_ref().map(syn::LitStr::value));
             quote! {
-                ::secrets_core::__private::secret_var(
-                    #env, #label, ::secrets_core::Category::#category, #description, #feature, #allow_empty,
+                __secrets_core::__private::secret_var(
+                    #env, #label, __secrets_core::Category::#category, #description, #feature, #allow_empty,
                     #credential,
                 )
             }
@@ -336,7 +357,7 @@ fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
             });
             let allow_empty = attrs.allow_empty;
             quote! {
-                ::secrets_core::__private::config_var(#env, #label, #required, #default, #description, #allow_empty)
+                __secrets_core::__private::config_var(#env, #label, #required, #default, #description, #allow_empty)
             }
         }
     };
@@ -375,8 +396,8 @@ fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
         builders.extend(quote! {
             .with_accepted({
                 #[allow(unused_imports)]
-                use ::secrets_core::__private::NoValues as _;
-                ::secrets_core::__private::Probe::<#ty>::VALUES
+                use __secrets_core::__private::NoValues as _;
+                __secrets_core::__private::Probe::<#ty>::VALUES
             })
         });
     }
@@ -460,7 +481,7 @@ fn load(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_>) 
     }
     let range = field.attrs.range.as_ref().map(|range| {
         let (tokens, shown) = (&range.tokens, &range.shown);
-        quote!(::secrets_core::__private::in_range(__value, &(#tokens), #shown)?;)
+        quote!(__secrets_core::__private::in_range(__value, &(#tokens), #shown)?;)
     });
     let validate = field.attrs.validate.as_ref().map(|path| {
         // A typed binding makes a wrong signature an error that says the right one.
@@ -505,14 +526,20 @@ fn generated_methods(contract: &Contract<'_>) -> Vec<Ident> {
 }
 
 /// The local holding the `bool` setting `name` (a switch), and the index of its variable.
-fn switch<'a>(contract: &'a Contract<'_>, layout: &Layout, name: &syn::LitStr) -> (&'a Ident, TokenStream) {
+fn switch(contract: &Contract<'_>, layout: &Layout, name: &syn::LitStr) -> (Ident, TokenStream) {
     let (at, switch) = contract
         .fields
         .iter()
         .enumerate()
         .find(|(_, candidate)| candidate.label() == name.value())
         .expect("checked: a switch is a field of the contract");
-    (switch.ident, layout.index(at))
+    (local(switch), layout.index(at))
+}
+
+/// The local that holds a field's loaded value in `__from_values`: never the field's own name,
+/// so no field name (`__values`) can shadow what the generated code uses.
+fn local(field: &Field<'_>) -> Ident {
+    format_ident!("__field_{}", field.label())
 }
 
 /// `has_<field>` and the accessor `<field>`.
@@ -550,9 +577,9 @@ fn methods(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_
         Some(inner) => {
             let doc = format!("{described}The value of {what}, or an error naming it when it is not loaded.");
             let present = if nested {
-                quote!(::secrets_core::__private::section(&self.#ident, <Self as ::secrets_core::SecretContract>::spec(), #index, #label))
+                quote!(__secrets_core::__private::section(&self.#ident, <Self as __secrets_core::SecretContract>::spec(), #index, #label))
             } else {
-                quote!(::secrets_core::__private::present(&self.#ident, <Self as ::secrets_core::SecretContract>::spec(), #index))
+                quote!(__secrets_core::__private::present(&self.#ident, <Self as __secrets_core::SecretContract>::spec(), #index))
             };
             quote! {
                 #[doc = #has_doc]
@@ -562,7 +589,7 @@ fn methods(contract: &Contract<'_>, layout: &Layout, at: usize, field: &Field<'_
                 }
                 #[doc = #doc]
                 #[inline]
-                #vis fn #ident(&self) -> ::core::result::Result<&#inner, ::secrets_core::SecretError> {
+                #vis fn #ident(&self) -> ::core::result::Result<&#inner, __secrets_core::SecretError> {
                     #starts
                     #present
                 }

@@ -29,6 +29,34 @@ struct PrivateSecrets {
     token: SecretString,
 }
 
+/// A section of [`Sectioned`].
+#[derive(SecretContract)]
+struct Pool {
+    #[config(default = 1, range = 1..=64)]
+    min_conns: u32,
+    #[config(default = 8)]
+    max_conns: u32,
+}
+
+fn check(sectioned: &Sectioned, problems: &mut secrets_core::Problems) {
+    if sectioned.pool().min_conns() > sectioned.pool().max_conns() {
+        problems.add("APP_POOL_MIN_CONNS", "must not exceed APP_POOL_MAX_CONNS");
+    }
+}
+
+#[derive(SecretContract)]
+#[contract(prefix = "APP_", validate = check)]
+struct Sectioned {
+    #[nested]
+    pool: Pool,
+    #[config(default = false)]
+    cache_enabled: bool,
+    #[nested(enabled_by = "cache_enabled")]
+    cache: Option<Pool>,
+    #[secret(required_if = "cache_enabled", alias = "CACHE_TOKEN")]
+    cache_token: Option<SecretString>,
+}
+
 fn main() {
-    let _spec = (PublicSecrets::spec(), CrateSecrets::spec(), PrivateSecrets::spec());
+    let _spec = (PublicSecrets::spec(), CrateSecrets::spec(), PrivateSecrets::spec(), Sectioned::spec());
 }
