@@ -14,16 +14,17 @@ use crate::{fallback, valid};
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
     let contract = ast::contract(&mut cx, input);
-    if let Some(contract) = &contract {
-        valid::check(&mut cx, contract);
-    }
+    let fine = contract.as_ref().map(|contract| valid::check(&mut cx, contract));
     let krate = contract.as_ref().and_then(|contract| contract.krate.clone());
     let krate = krate.map_or_else(|| quote!(::secrets_core), |path| quote!(#path));
     let tokens = match (cx.check(), contract) {
         (Ok(()), Some(contract)) => expand(&contract),
-        (Err(errors), _) => {
+        (Err(errors), contract) => {
             let mut tokens = errors.to_compile_error();
             tokens.extend(fallback::stub(input));
+            if let (Some(contract), Some(fine)) = (contract, fine) {
+                tokens.extend(type_checks(&contract, &fine));
+            }
             tokens
         }
         (Ok(()), None) => unreachable!("a missing model always records an error"),
@@ -34,6 +35,26 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
             use #krate as __secrets_core;
             #tokens
         };
+    }
+}
+
+/// Beside a contract's errors, the loads of its fields that are fine, compiled and never run:
+/// a type mistake in them shows in the same compile as the errors, not in the next one.
+fn type_checks(contract: &Contract<'_>, fine: &[bool]) -> TokenStream {
+    let layout =
+        Layout { composed: false, parts: contract.fields.iter().enumerate().map(|(at, _)| Some(at)).collect() };
+    let loads = contract.fields.iter().enumerate().filter(|(at, field)| {
+        fine[*at]
+            && field.attrs.skip.is_none()
+            && field.attrs.required_if.is_none()
+            && field.attrs.nested.as_ref().is_none_or(|nested| nested.enabled_by.is_none())
+    });
+    let loads = loads.map(|(at, field)| load(contract, &layout, at, field));
+    quote! {
+        #[allow(dead_code, unreachable_code, clippy::all)]
+        fn __type_checks(__values: &mut __secrets_core::__private::Values<'_>) {
+            #(let _ = #loads;)*
+        }
     }
 }
 

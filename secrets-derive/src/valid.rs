@@ -8,11 +8,19 @@ use crate::ast::{Contract, Field, KnownSecret, KnownSetting, Role, kind_span};
 use crate::attr::{CATEGORIES, Category, FieldKind, closest};
 use crate::ctxt::Ctxt;
 
-/// Records every rule the contract breaks.
-pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) {
+/// Records every rule the contract breaks; returns, for each field, whether it broke none of
+/// its own (its types can then still be checked beside the errors).
+pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) -> Vec<bool> {
     let mut seen: HashMap<String, &Field<'_>> = HashMap::new();
+    let mut fine = Vec::with_capacity(contract.fields.len());
     for field in &contract.fields {
+        let before = cx.count();
         check_field(cx, field);
+        fine.push(
+            cx.count() == before
+                && !field.attrs.had_errors
+                && (field.attrs.kind.is_some() || field.attrs.nested.is_some()),
+        );
         if field.attrs.skip.is_some() || field.attrs.nested.is_some() {
             continue;
         }
@@ -57,6 +65,7 @@ pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) {
             );
         }
     }
+    fine
 }
 
 /// The methods `SecretContract` provides: an accessor of the same name would hide them.
