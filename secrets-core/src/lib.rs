@@ -235,30 +235,30 @@
 //!
 //! # Attribute reference
 //!
-//! | Key | On | Meaning |
-//! |---|---|---|
-//! | `#[contract(prefix = "APP_")]` | struct | prepended to every field's variable name |
-//! | `#[contract(validate = path)]` | struct | `fn(&Self, &mut Problems)`: rules between variables |
-//! | `#[contract(crate = "path")]` | struct | where `secrets_core` is, for a renamed dependency or a facade crate |
-//! | `required` | `#[secret]` | never absent; type `T` |
-//! | `billing` / `external` / `optional` | `#[secret]` | may be absent (see the policy table); type `Option<T>` |
-//! | `required_if = "field"` | `#[secret]`, `#[config]` | required when that `bool` setting is true; type `Option<T>` |
-//! | `env = "NAME"` | both | the variable's name, verbatim (no prefix) |
-//! | `alias = "NAME"` | both | read when the variable is absent (repeatable) |
-//! | `deprecated = "NAME"` | both | like `alias`, with a warning naming the replacement |
-//! | `description = "..."` | both | shown in reports and docs; defaults to the doc comment |
-//! | `allow_empty` | both | an empty value is a value, not "unset" |
-//! | `min_len = N` | secrets, text settings | fewer than `N` characters is an error |
-//! | `validate = path` | both | `fn(&T) -> Result<(), String>`; the error names the variable |
-//! | `sep = " "` | `Vec<T>` settings, `Vec<SecretString>` | the list separator (default `,`) |
-//! | `feature = "name"` | `#[secret]` | groups secrets under `has_<name>()` |
-//! | `credential = "id"` | `#[secret]` | the file name in a secrets directory or `$CREDENTIALS_DIRECTORY` |
-//! | `default = "text"` / `default = <expr>` | `#[config]` | used when unset or empty |
-//! | `range = A..=B` | numeric `#[config]` | out of range is an error (any range: `1..`, `..=9`, `0.0..1.0`) |
-//! | `skip` | `#[config]` | no variable: `Default::default()` |
-//! | `#[nested(prefix = "DB_")]` | field | a section: a contract of its own |
-//! | `#[nested(enabled_by = "field")]` | `Option<Nested>` field | loaded exactly when that `bool` setting is true |
-//! | `#[config_enum(name = "...")]` | `ConfigEnum` variant | the name it is read by |
+//! | Key | On | Meaning | Example |
+//! |---|---|---|---|
+//! | `#[contract(prefix = "APP_")]` | struct | prepended to every field's variable name: upper case, digits, `_`, ending in `_` | `#[contract(prefix = "APP_")]` |
+//! | `#[contract(validate = path)]` | struct | `fn(&Self, &mut Problems)`: rules between variables | `#[contract(validate = check_app)]` |
+//! | `#[contract(crate = "path")]` | struct | where `secrets_core` is, for a renamed dependency or a facade crate | `#[contract(crate = "my_facade::secrets")]` |
+//! | `required` | `#[secret]` | never absent; type `T` | `#[secret(required)] db_url: SecretString` |
+//! | `billing` / `external` / `optional` | `#[secret]` | may be absent (see the policy table); type `Option<T>` | `#[secret(billing)] openai_api_key: Option<SecretString>` |
+//! | `required_if = "field"` | `#[secret]`, `#[config]` | required when that `bool` setting is true; type `Option<T>` | `#[secret(required_if = "push_enabled")]` |
+//! | `env = "NAME"` | both | the variable's name, verbatim (no prefix) | `#[config(env = "PORT")]` |
+//! | `alias = "NAME"` | both | read when the variable is absent (repeatable) | `#[secret(optional, alias = "OPENAI_API_KEY")]` |
+//! | `deprecated = "NAME"` | both | like `alias`, with a warning naming the replacement | `#[config(deprecated = "SMTP_SSL")]` |
+//! | `description = "..."` | both | shown in reports and docs; defaults to the doc comment | `#[config(description = "Log filter")]` |
+//! | `allow_empty` | both | an empty value is a value, not "unset" | `#[config(allow_empty)]` |
+//! | `min_len = N` | secrets, text settings | fewer than `N` characters is an error | `#[secret(required, min_len = 32)]` |
+//! | `validate = path` | both | `fn(&T) -> Result<(), String>`; the error names the variable | `#[config(validate = check_url)]` |
+//! | `sep = " "` | `Vec<T>` settings, `Vec<SecretString>` | the list separator (default `,`) | `#[config(sep = " ")] hosts: Vec<String>` |
+//! | `feature = "name"` | `#[secret]` | groups secrets under `has_<name>()` (snake_case; not a Cargo feature) | `#[secret(billing, feature = "openai")]` |
+//! | `credential = "id"` | `#[secret]` | the file name in a secrets directory or `$CREDENTIALS_DIRECTORY` | `#[secret(required, credential = "db-pass")]` |
+//! | `default = "text"` / `default = <expr>` | `#[config]` | used when unset or empty; a text default of a number, `bool` or `Duration` is checked at compile time | `#[config(default = "info")]`, `#[config(default = 8080)]` |
+//! | `range = A..=B` | numeric `#[config]` | out of range is an error (any range: `1..`, `..=9`, `0.0..1.0`) | `#[config(default = 10, range = 1..=500)]` |
+//! | `skip` | `#[config]` | no variable: `Default::default()` | `#[config(skip)] cache: Cache` |
+//! | `#[nested(prefix = "DB_")]` | field | a section: a contract of its own | `#[nested(prefix = "DB_")] db: Db` |
+//! | `#[nested(enabled_by = "field")]` | `Option<Nested>` field | loaded exactly when that `bool` setting is true | `#[nested(enabled_by = "sso_enabled")] sso: Option<Sso>` |
+//! | `#[config_enum(name = "...")]` | `ConfigEnum` variant | the name it is read by | `#[config_enum(name = "tls")] ForceTls` |
 
 extern crate self as secrets_core;
 

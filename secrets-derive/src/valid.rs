@@ -320,10 +320,15 @@ fn check_secret_type(cx: &mut Ctxt, field: &Field<'_>, category: Category) {
         (Category::Billing | Category::External | Category::Optional | Category::RequiredIf, None) => cx.error_spanned(
             ty,
             format_args!(
-                "{} `{}` secret may be absent, so its type is `Option<{}>`",
+                "{} `{}` secret may be absent, so its type is `Option<{}>`{}",
                 if category == Category::Optional { "an" } else { "a" },
                 category.key(),
-                rendered(ty)
+                rendered(ty),
+                if looks_generic(ty) {
+                    " (the derive reads types as written: spell `Option` itself, not an alias of it)"
+                } else {
+                    ""
+                }
             ),
         ),
         _ => {}
@@ -338,6 +343,11 @@ fn check_secret_type(cx: &mut Ctxt, field: &Field<'_>, category: Category) {
     if is_plain_string(field.value_ty()) {
         cx.error_spanned(field.value_ty(), "`String` does not redact its value: use `SecretString` for a secret");
     }
+}
+
+/// Whether `ty` is a path with type arguments (`Maybe<SecretString>`): possibly an alias of `Option`.
+fn looks_generic(ty: &Type) -> bool {
+    matches!(ty, Type::Path(path) if path.path.segments.last().is_some_and(|last| !last.arguments.is_empty()))
 }
 
 /// A type as a person writes it: `Option<SecretString>`, not `Option < SecretString >`.
