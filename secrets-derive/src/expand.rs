@@ -16,7 +16,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let contract = ast::contract(&mut cx, input);
     let fine = contract.as_ref().map(|contract| valid::check(&mut cx, contract));
     let krate = contract.as_ref().and_then(|contract| contract.krate.clone());
-    let krate = krate.map_or_else(|| quote!(::secrets_core), |path| quote!(#path));
+    let krate = krate.map_or_else(crate::krate::runtime, |path| quote!(#path));
     let tokens = match (cx.check(), contract) {
         (Ok(()), Some(contract)) => expand(&contract),
         (Err(errors), contract) => {

@@ -6,6 +6,7 @@ mod config_enum;
 mod ctxt;
 mod expand;
 mod fallback;
+mod krate;
 mod valid;
 
 use proc_macro::TokenStream;
