@@ -11,7 +11,12 @@ use quote::quote;
 pub(crate) fn runtime() -> TokenStream {
     let renamed = std::env::var_os("CARGO_MANIFEST_DIR")
         .and_then(|dir| std::fs::read_to_string(Path::new(&dir).join("Cargo.toml")).ok())
-        .and_then(|manifest| renamed_dependency(&manifest));
+        .and_then(|manifest| renamed_dependency(&manifest))
+        // A name that is no identifier cannot be a crate's: the default then serves.
+        .filter(|name| {
+            name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
     if let Some(name) = renamed {
         let ident = proc_macro2::Ident::new(&name, Span::call_site());
         quote!(::#ident)
