@@ -51,10 +51,9 @@ fn type_checks(contract: &Contract<'_>, fine: &[bool]) -> TokenStream {
     });
     let loads = loads.map(|(at, field)| load(contract, &layout, at, field));
     quote! {
-        #[allow(dead_code, unreachable_code, clippy::all)]
-        fn __type_checks(__values: &mut __secrets_core::__private::Values<'_>) {
+        const _: fn(&mut __secrets_core::__private::Values<'_>) = |__values| {
             #(let _ = #loads;)*
-        }
+        };
     }
 }
 
@@ -145,15 +144,11 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
         .iter()
         .any(|field| matches!(field.role(), Role::Config | Role::Nested))
         .then(|| quote!(let __mask = __secrets_core::__private::SettingMask::of(self);));
-    // Every generated method counts as used, so a program that reads only some of them compiles
-    // without warnings, also under `#![forbid(dead_code)]` (where an `allow` is an error). A
-    // generic contract cannot be named without its parameters there: it keeps an `allow`.
-    let (dead_code, uses) = if contract.input.generics.params.is_empty() {
-        let names = generated_methods(contract);
-        (TokenStream::new(), quote!(const _: () = { #(let _ = #ident::#names;)* };))
-    } else {
-        (quote!(#[allow(dead_code)]), TokenStream::new())
-    };
+    // Every generated method counts as used (named in a trait method, which is never dead
+    // code), so a program that reads only some of them compiles without warnings, also under
+    // `#![forbid(dead_code)]`, where an `allow` would be an error.
+    let names = generated_methods(contract);
+    let uses = quote!(#(let _ = Self::#names;)*);
     let texts_starts = if texts.is_empty() { TokenStream::new() } else { layout.starts() };
     quote! {
         #[automatically_derived]
@@ -165,6 +160,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             fn __secret_texts(&self) -> ::std::vec::Vec<(usize, &str)> {
                 #[allow(unused_imports)]
                 use __secrets_core::__private::{NoText as _, Text as _};
+                #uses
                 #texts_starts
                 let mut __texts = ::std::vec::Vec::new();
                 #(#texts)*
@@ -178,13 +174,10 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
             }
         }
 
-        #dead_code
         impl #impl_generics #ident #ty_generics #where_clause {
             #(#methods)*
             #(#features)*
         }
-        #uses
-
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #ident #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -409,11 +402,13 @@ fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
         let shown = &expr.shown;
         builders.extend(quote!(.with_default_expression(#shown)));
     }
-    if matches!(field.role(), Role::Config) && field.may_be_enum() {
-        let ty = match field.known_setting() {
-            Some(KnownSetting::List(item)) => item,
-            _ => field.value_ty(),
-        };
+    let enum_ty = match field.known_setting() {
+        Some(KnownSetting::List(item)) => item,
+        _ => field.value_ty(),
+    };
+    // A `static` cannot name the contract's type parameters: a generic setting lists no values.
+    if matches!(field.role(), Role::Config) && field.may_be_enum() && !uses_type_params(contract, enum_ty) {
+        let ty = enum_ty;
         builders.extend(quote! {
             .with_accepted({
                 #[allow(unused_imports)]
@@ -423,6 +418,19 @@ fn var_spec(contract: &Contract<'_>, field: &Field<'_>) -> TokenStream {
         });
     }
     quote!(#base #builders)
+}
+
+/// Whether `ty` mentions one of the contract's type parameters.
+fn uses_type_params(contract: &Contract<'_>, ty: &syn::Type) -> bool {
+    fn mentions(tokens: TokenStream, params: &[&Ident]) -> bool {
+        tokens.into_iter().any(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) => params.contains(&&ident),
+            proc_macro2::TokenTree::Group(group) => mentions(group.stream(), params),
+            _ => false,
+        })
+    }
+    let params: Vec<&Ident> = contract.input.generics.type_params().map(|param| &param.ident).collect();
+    !params.is_empty() && mentions(quote!(#ty), &params)
 }
 
 fn option_str(value: Option<String>) -> TokenStream {

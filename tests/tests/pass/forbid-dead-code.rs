@@ -16,6 +16,18 @@ struct App {
     port: u16,
 }
 
+/// A generic contract, whose methods cannot be named without its parameters.
+#[derive(SecretContract)]
+struct Generic<T>
+where
+    T: std::str::FromStr + std::fmt::Debug,
+    T::Err: std::fmt::Display,
+{
+    #[config]
+    value: Option<T>,
+}
+
 fn main() {
+    let _ = Generic::<u16>::load_from(&secrets_core::MapSource::new());
     let _ = App::load_from(&secrets_core::MapSource::new());
 }
