@@ -109,10 +109,7 @@ impl<'a> Values<'a> {
     /// Takes and parses the secret at `index`; `None` when missing or invalid (recorded).
     pub fn secret<T: SecretValue>(&mut self, index: usize) -> Option<T> {
         let index = self.base + index;
-        let raw = self.take(index)?;
-        if self.too_short_for_rule(index, &raw) {
-            return None;
-        }
+        let raw = self.take_secret(index)?;
         if T::KEEPS_TEXT {
             return self.record(index, T::from_secret(raw));
         }
@@ -133,10 +130,7 @@ impl<'a> Values<'a> {
     /// Takes a list of secrets: items split at `sep`, trimmed, empty ones left out.
     pub fn secret_list(&mut self, index: usize, sep: &str) -> Option<Vec<SecretString>> {
         let index = self.base + index;
-        let raw = self.take(index)?;
-        if self.too_short_for_rule(index, &raw) {
-            return None;
-        }
+        let raw = self.take_secret(index)?;
         let items = crate::bytes::split_secrets(raw.expose_secret(), sep);
         if items.is_empty() {
             return self.record(index, Err(ParseError::new("holds no item")));
@@ -149,16 +143,20 @@ impl<'a> Values<'a> {
     /// Takes a binary secret: base64 (standard or URL-safe, padding optional) or `hex:` and hex.
     pub fn secret_bytes<T: crate::bytes::SecretBytes>(&mut self, index: usize) -> Option<T> {
         let index = self.base + index;
-        let raw = self.take(index)?;
-        if self.too_short_for_rule(index, &raw) {
-            return None;
-        }
+        let raw = self.take_secret(index)?;
         let parsed = crate::bytes::decode(raw.expose_secret())
             .map_err(ParseError::new)
             .and_then(|bytes| T::from_bytes(bytes).map_err(ParseError::new));
         let value = self.record(index, parsed)?;
         self.kept.push((index, raw));
         Some(value)
+    }
+
+    /// Looks up the secret at `index` and applies its `min_len`: the text every secret loader
+    /// parses, or `None` (recorded).
+    fn take_secret(&mut self, index: usize) -> Option<SecretString> {
+        let raw = self.take(index)?;
+        if self.too_short_for_rule(index, &raw) { None } else { Some(raw) }
     }
 
     /// Refuses a value shorter than its `min_len`, without showing it; whether it was refused.

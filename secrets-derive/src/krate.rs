@@ -10,7 +10,7 @@ use quote::quote;
 /// `::secrets_core` (also inside `secrets-core` itself, which names itself so).
 pub(crate) fn runtime() -> TokenStream {
     let renamed = std::env::var_os("CARGO_MANIFEST_DIR")
-        .and_then(|dir| std::fs::read_to_string(Path::new(&dir).join("Cargo.toml")).ok())
+        .and_then(|dir| read_manifest(&Path::new(&dir).join("Cargo.toml")))
         .and_then(|manifest| renamed_dependency(&manifest))
         // A name that is no identifier cannot be a crate's: the default then serves.
         .filter(|name| {
@@ -23,6 +23,18 @@ pub(crate) fn runtime() -> TokenStream {
     } else {
         quote!(::secrets_core)
     }
+}
+
+/// The manifest's text, read only if it is a regular file and at most 1 MiB of it: cargo has
+/// read it already, so anything else is not worth a wait or an endless read.
+fn read_manifest(path: &Path) -> Option<String> {
+    use std::io::Read;
+    if !std::fs::metadata(path).ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(path).ok()?.take(1024 * 1024).read_to_string(&mut text).ok()?;
+    Some(text)
 }
 
 /// The key under which `manifest` depends on `secrets-core` through `package = "secrets-core"`,
