@@ -1,4 +1,4 @@
-//! `status`, `check`, `env-example` and `docs` subcommands for any program (feature `cli`).
+//! `status`, `check`, `run`, `env-example` and `docs` subcommands for any program (feature `cli`).
 //!
 //! ```no_run
 //! # use secrets_core::{SecretContract, SecretString};
@@ -22,6 +22,7 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 
 use secrecy::zeroize::Zeroize;
 
+use crate::exit::Orchestrator;
 use crate::sources::read::read_regular;
 use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Group, Policy, SecretContract, Sources};
 
@@ -31,7 +32,8 @@ pub fn run<C: SecretContract>() -> ! {
 }
 
 /// Runs the subcommand in `args` (the first is the command's own name) and returns the exit status:
-/// 0 when it holds, 78 when `check` fails, 1 for a stale `.env.example`, 2 for bad usage.
+/// 0 when it holds, 78 when `check` fails (or `run` before starting anything), 1 for a stale
+/// `.env.example`, 2 for bad usage; `run` returns its child's status.
 pub fn run_from<C: SecretContract>(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> i32 {
     run_from_with::<C>(args, |sources| sources)
 }
@@ -45,7 +47,7 @@ pub fn run_from_with<C: SecretContract>(
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
     match command::<C>().try_get_matches_from(args) {
-        Ok(matches) => execute::<C>(&matches, &extend, &mut stdout, &mut stderr),
+        Ok(matches) => execute::<C>(&matches, &extend, &Orchestrator::from_env(), &mut stdout, &mut stderr),
         Err(error) => {
             let _ = error.print();
             error.exit_code()
@@ -61,6 +63,19 @@ fn command<C: SecretContract>() -> Command {
             .value_parser(clap::value_parser!(PathBuf))
             .help("Read this .env file instead of the nearest one")
     };
+    let policy_args = || {
+        [
+            Arg::new("include-billing")
+                .long("include-billing")
+                .action(ArgAction::SetTrue)
+                .help("Missing billing secrets are errors"),
+            Arg::new("strict")
+                .long("strict")
+                .action(ArgAction::SetTrue)
+                .help("Missing billing and external secrets are errors"),
+        ]
+    };
+    let policy_group = || ArgGroup::new("policy").args(["include-billing", "strict"]);
     Command::new("secrets")
         .about(format!("Check the {} secrets contract without starting the program", C::spec().name()))
         .subcommand_required(true)
@@ -73,19 +88,8 @@ fn command<C: SecretContract>() -> Command {
         .subcommand(
             Command::new("check")
                 .about("Exit 0 when the policy holds, 78 with every problem when not")
-                .arg(
-                    Arg::new("include-billing")
-                        .long("include-billing")
-                        .action(ArgAction::SetTrue)
-                        .help("Missing billing secrets are errors"),
-                )
-                .arg(
-                    Arg::new("strict")
-                        .long("strict")
-                        .action(ArgAction::SetTrue)
-                        .help("Missing billing and external secrets are errors"),
-                )
-                .group(ArgGroup::new("policy").args(["include-billing", "strict"]))
+                .args(policy_args())
+                .group(policy_group())
                 .arg(
                     Arg::new("check-unknown")
                         .long("check-unknown")
@@ -94,6 +98,7 @@ fn command<C: SecretContract>() -> Command {
                 )
                 .arg(env_file()),
         )
+        .subcommand(run_command(policy_args(), policy_group(), env_file()))
         .subcommand(
             Command::new("env-example").about("Print the .env.example, or check a committed one").arg(
                 Arg::new("check")
@@ -106,9 +111,52 @@ fn command<C: SecretContract>() -> Command {
         .subcommand(Command::new("docs").about("Print a Markdown table of the contract"))
 }
 
+/// `run`: on unix, where a child's signals and files can be handled.
+#[cfg(unix)]
+fn run_command(policy: [Arg; 2], group: ArgGroup, env_file: Arg) -> Command {
+    let flag = |name: &'static str, help: &'static str| Arg::new(name).long(name).action(ArgAction::SetTrue).help(help);
+    Command::new("run")
+        .about(
+            "Judge the policy, then run CMD with the contract's variables (exit 78 and nothing started when it fails)",
+        )
+        .args(policy)
+        .group(group)
+        .arg(env_file)
+        .arg(flag(
+            "clean-env",
+            "Give CMD only the contract's variables and PATH, HOME, USER, LANG, LC_*, TZ, TERM, TMPDIR",
+        ))
+        .arg(flag("mask", "Mask the contract's secrets in CMD's stdout and stderr"))
+        .arg(flag("files", "Hand each secret as a file in a private directory, with NAME_FILE instead of NAME"))
+        .arg(
+            Arg::new("command")
+                .value_name("CMD")
+                .num_args(1..)
+                .required(true)
+                .trailing_var_arg(true)
+                .value_parser(clap::value_parser!(OsString))
+                .help("The program to run and its arguments, after `--`"),
+        )
+}
+
+#[cfg(not(unix))]
+fn run_command(_: [Arg; 2], _: ArgGroup, _: Arg) -> Command {
+    Command::new("run").about("Not available on this platform").hide(true)
+}
+
+/// The policy `--include-billing` or `--strict` asks for.
+fn policy(matches: &ArgMatches) -> Policy {
+    if matches.get_flag("strict") {
+        Policy::strict()
+    } else {
+        Policy::startup().include_billing(matches.get_flag("include-billing"))
+    }
+}
+
 fn execute<C: SecretContract>(
     matches: &ArgMatches,
     extend: &dyn Fn(Sources) -> Sources,
+    orchestrator: &Orchestrator,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -128,11 +176,7 @@ fn execute<C: SecretContract>(
             0
         }
         Some(("check", sub)) => {
-            let policy = if sub.get_flag("strict") {
-                Policy::strict()
-            } else {
-                Policy::startup().include_billing(sub.get_flag("include-billing"))
-            };
+            let policy = policy(sub);
             if sub.get_flag("check-unknown") && C::spec().prefixes().is_empty() {
                 // Without a prefix every variable of the host would be unknown: say so, not nothing.
                 let _ = writeln!(
@@ -148,10 +192,13 @@ fn execute<C: SecretContract>(
                 }
                 Err(error) => {
                     let _ = writeln!(err, "FATAL: {error}");
+                    orchestrator.report(&error.to_string());
                     EX_CONFIG
                 }
             }
         }
+        #[cfg(unix)]
+        Some(("run", sub)) => run_child::<C>(sub, &sources(sub), orchestrator, err),
         Some(("env-example", sub)) => {
             let expected = C::env_example();
             match sub.get_one::<PathBuf>("check") {
@@ -168,6 +215,36 @@ fn execute<C: SecretContract>(
         }
         _ => unreachable!("clap requires a known subcommand"),
     }
+}
+
+/// `run`: loads under the policy (exit 78 and nothing started when it fails), then runs the child.
+#[cfg(unix)]
+fn run_child<C: SecretContract>(
+    matches: &ArgMatches,
+    sources: &Sources,
+    orchestrator: &Orchestrator,
+    err: &mut dyn Write,
+) -> i32 {
+    let contract = match crate::load::load_reporting::<C>(sources, policy(matches)) {
+        Ok((contract, report)) => {
+            for warning in report.iter().flat_map(crate::StatusReport::warning_lines) {
+                let _ = writeln!(err, "secrets run: warning: {warning}");
+            }
+            contract
+        }
+        Err(error) => {
+            let _ = writeln!(err, "FATAL: {error}");
+            orchestrator.report(&error.to_string());
+            return EX_CONFIG;
+        }
+    };
+    let options = crate::process::run::RunOptions {
+        clean_env: matches.get_flag("clean-env"),
+        mask: matches.get_flag("mask"),
+        files: matches.get_flag("files"),
+        command: matches.get_many::<OsString>("command").map(|values| values.cloned().collect()).unwrap_or_default(),
+    };
+    crate::process::run::run(&contract, &options, err)
 }
 
 /// Compares a committed `.env.example` with the contract's; 0 when equal, 1 with a diff when not.
@@ -338,7 +415,7 @@ mod tests {
     fn run_in_process(args: &[&str]) -> (i32, String, String) {
         let matches = command::<Shop>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = execute::<Shop>(&matches, &|sources| sources, &mut out, &mut err);
+        let code = execute::<Shop>(&matches, &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
         (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
     }
 
@@ -380,7 +457,7 @@ SHOP_STRIPE_KYE=sk_y
         let args = ["secrets", "check", "--check-unknown", "--env-file", file.to_str().unwrap()];
         let matches = command::<Unprefixed>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = execute::<Unprefixed>(&matches, &|sources| sources, &mut out, &mut err);
+        let code = execute::<Unprefixed>(&matches, &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
         let err = String::from_utf8(err).unwrap();
         assert_eq!(code, 0);
         assert!(err.contains("note: --check-unknown checks nothing: Unprefixed has no #[contract(prefix"), "{err}");

@@ -271,6 +271,7 @@ mod error;
 mod exit;
 mod load;
 mod policy;
+mod process;
 mod redaction;
 mod reports;
 mod rules;
@@ -313,6 +314,7 @@ pub mod __private {
     pub use crate::bytes::SecretBytes;
     pub use crate::config_enum::{NoValues, Probe};
     pub use crate::load::Values;
+    pub use crate::process::text::{EnvText, Render, Text as EnvTextOf};
     pub use crate::spec::{Group, Part};
     use crate::{Category, ContractSpec, SecretError, VarSpec};
 
@@ -350,6 +352,11 @@ pub mod __private {
 
     /// Adds a section's secret texts, whose first variable is at `start`.
     pub fn add_section_texts<'a>(texts: &mut Vec<(usize, &'a str)>, start: usize, section: Vec<(usize, &'a str)>) {
+        texts.extend(section.into_iter().map(|(index, text)| (start + index, text)));
+    }
+
+    /// Adds a section's variable texts, whose first variable is at `start`.
+    pub fn add_section_env_texts(texts: &mut Vec<(usize, EnvTextOf)>, start: usize, section: Vec<(usize, EnvTextOf)>) {
         texts.extend(section.into_iter().map(|(index, text)| (start + index, text)));
     }
 

@@ -857,6 +857,19 @@ pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -
 
 /// Loads a contract, failing when the policy does not hold; warnings go out as `tracing` events.
 pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Result<C, ContractError> {
+    let (contract, report) = load_reporting(source, policy)?;
+    if let Some(report) = &report {
+        emit_events(report);
+    }
+    Ok(contract)
+}
+
+/// Loads a contract, failing when the policy does not hold; with the report when it holds
+/// anything to say (warnings, rules, unknown names).
+pub(crate) fn load_reporting<C: SecretContract>(
+    source: &dyn Source,
+    policy: Policy,
+) -> Result<(C, Option<StatusReport>), ContractError> {
     let mut values = Values::new(C::spec(), source);
     values.loading = true;
     let contract = build::<C>(&mut values);
@@ -867,12 +880,9 @@ pub(crate) fn load<C: SecretContract>(source: &dyn Source, policy: Policy) -> Re
     match contract {
         // Everything in order: no report to build.
         Some(contract) if values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty() => {
-            Ok(contract)
+            Ok((contract, None))
         }
-        Some(contract) => {
-            emit_events(&accept(report(C::spec(), values, source, policy), policy)?);
-            Ok(contract)
-        }
+        Some(contract) => Ok((contract, Some(accept(report(C::spec(), values, source, policy), policy)?))),
         None => Err(ContractError::new(failed_report(report(C::spec(), values, source, policy)))),
     }
 }

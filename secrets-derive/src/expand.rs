@@ -106,6 +106,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let spec = spec(contract, &layout);
     let from_values = from_values(contract, &layout);
     let texts = secret_texts(contract, &layout);
+    let env_texts = env_texts(contract, &layout);
     let methods = contract
         .fields
         .iter()
@@ -150,6 +151,7 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
     let names = generated_methods(contract);
     let uses = quote!(#(let _ = Self::#names;)*);
     let texts_starts = if texts.is_empty() { TokenStream::new() } else { layout.starts() };
+    let env_starts = if env_texts.is_empty() { TokenStream::new() } else { layout.starts() };
     quote! {
         #[automatically_derived]
         impl #impl_generics __secrets_core::SecretContract for #ident #ty_generics #where_clause {
@@ -164,6 +166,15 @@ fn expand(contract: &Contract<'_>) -> TokenStream {
                 #texts_starts
                 let mut __texts = ::std::vec::Vec::new();
                 #(#texts)*
+                __texts
+            }
+
+            fn __env_texts(&self) -> ::std::vec::Vec<(usize, __secrets_core::__private::EnvTextOf)> {
+                #[allow(unused_imports)]
+                use __secrets_core::__private::EnvText as _;
+                #env_starts
+                let mut __texts = ::std::vec::Vec::new();
+                #(#env_texts)*
                 __texts
             }
 
@@ -333,6 +344,43 @@ fn secret_texts(contract: &Contract<'_>, layout: &Layout) -> Vec<TokenStream> {
                     })
                 }
                 Role::Config => None,
+            }
+        })
+        .collect()
+}
+
+/// One statement per field, adding the text of its loaded variables (and their indices) for
+/// `pass_to()`.
+fn env_texts(contract: &Contract<'_>, layout: &Layout) -> Vec<TokenStream> {
+    contract
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| field.attrs.skip.is_none())
+        .map(|(at, field)| {
+            let ident = field.ident;
+            let index = layout.index(at);
+            let add = if field.attrs.nested.is_some() {
+                quote! {
+                    __secrets_core::__private::add_section_env_texts(
+                        &mut __texts,
+                        #index,
+                        __secrets_core::SecretContract::__env_texts(__value),
+                    );
+                }
+            } else {
+                let sep = field.attrs.sep.as_ref().map_or_else(|| ",".to_owned(), syn::LitStr::value);
+                quote! {
+                    __texts.push((
+                        #index,
+                        (&&&&&&&&__secrets_core::__private::Render { value: __value, sep: #sep }).env_text(),
+                    ));
+                }
+            };
+            if field.option_inner.is_some() {
+                quote!(if let ::core::option::Option::Some(__value) = &self.#ident { #add })
+            } else {
+                quote!({ let __value = &self.#ident; #add })
             }
         })
         .collect()

@@ -20,6 +20,10 @@ pub(crate) fn stub(input: &DeriveInput) -> TokenStream {
                 ::core::unreachable!()
             }
 
+            fn __env_texts(&self) -> ::std::vec::Vec<(usize, __secrets_core::__private::EnvTextOf)> {
+                ::core::unreachable!()
+            }
+
             fn __from_values(
                 _: &mut __secrets_core::__private::Values<'_>,
             ) -> ::core::option::Option<Self> {

@@ -69,7 +69,7 @@ pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) -> Vec<bool> {
 }
 
 /// The methods `SecretContract` provides: an accessor of the same name would hide them.
-const TRAIT_METHODS: [&str; 14] = [
+const TRAIT_METHODS: [&str; 17] = [
     "spec",
     "redactor",
     "load",
@@ -82,8 +82,11 @@ const TRAIT_METHODS: [&str; 14] = [
     "validate",
     "validate_from",
     "env_example",
+    "pass_to",
+    "pass_only_to",
     "__from_values",
     "__secret_texts",
+    "__env_texts",
 ];
 
 /// Checks that the generated accessors and probes collide with nothing: the trait's methods,

@@ -390,6 +390,13 @@ impl StatusReport {
         serde_json::to_string_pretty(self).expect("a report always serializes")
     }
 
+    /// One line per warning (variables, rules, unknown names), as the failure text words them.
+    pub(crate) fn warning_lines(&self) -> Vec<String> {
+        let entries = self.at_level(Level::Warning).map(Entry::problem_line);
+        let rules = self.rules.iter().filter(|rule| rule.level == Level::Warning).map(ToString::to_string);
+        entries.chain(rules).chain(self.unknown.iter().map(ToString::to_string)).collect()
+    }
+
     /// The lines of an error message: every error, then where the values were looked for.
     pub(crate) fn failure_text(&self) -> String {
         let errors: Vec<String> = self
