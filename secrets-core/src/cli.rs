@@ -1,5 +1,26 @@
 //! `status`, `check`, `run`, `env-example` and `docs` subcommands for any program (feature `cli`).
 //!
+//! - `status [--json] [--env-file PATH]`: the report, never a value; exit 0.
+//! - `check [--include-billing | --strict] [--check-unknown] [--env-file PATH]`: exit 0 when the
+//!   policy holds, else 78 with every problem on stderr, in the termination log and to systemd
+//!   (see [`config_error`](crate::config_error)).
+//! - `run [--include-billing | --strict] [--env-file PATH] [--clean-env] [--mask] [--files] --
+//!   CMD [ARGS...]` (unix): judges like `check` (78, nothing started), then runs CMD with every
+//!   loaded variable ([`pass_to`](crate::SecretContract::pass_to); `--clean-env`:
+//!   [`pass_only_to`](crate::SecretContract::pass_only_to)) and exits with its status, 128 + N
+//!   for signal N. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 are forwarded (SIGINT
+//!   and SIGQUIT not when this process is in the terminal's foreground: the terminal sent them
+//!   to the child too). `--mask` passes CMD's stdout and stderr through the contract's
+//!   [`Redactor`](crate::Redactor), a secret split across writes included, each stream in
+//!   order; without it CMD keeps the terminal. `--files` writes each secret to a file (0600) in
+//!   a private directory (0700, under `$XDG_RUNTIME_DIR` when set, else the temporary
+//!   directory), sets `NAME_FILE` instead of `NAME`, and removes the directory once CMD ends,
+//!   whatever ended it (a SIGKILL of this process itself leaves it behind). A program that
+//!   cannot start exits 127 (not found) or 126, its name masked in the message.
+//! - `env-example [--check PATH]`: the `.env.example`, or exit 1 with a diff when a committed
+//!   one is stale.
+//! - `docs`: a Markdown table of the contract.
+//!
 //! ```no_run
 //! # use secrets_core::{SecretContract, SecretString};
 //! # #[derive(SecretContract)]

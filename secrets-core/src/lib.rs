@@ -104,7 +104,8 @@
 //!   variable (prefix included), its category, its state and description, then where values
 //!   were looked for. A `.env` that does not parse is named with its line, never its text.
 //! - **Fail-fast**: [`SecretContract::load_or_exit`] prints `FATAL: ` and the error to stderr
-//!   and exits with [`EX_CONFIG`] (78), also when stderr cannot be written.
+//!   and exits with [`EX_CONFIG`] (78), also when stderr cannot be written; the same report
+//!   goes to the Kubernetes termination log and to systemd (see below).
 //! - **What is never shown**: no secret value, nor a piece of one, appears in `Debug` of a
 //!   contract (secrets print `[REDACTED]`, and a setting holding a loaded secret shows it
 //!   masked), in errors, in the [`StatusReport`] text or JSON, or in `tracing` events. A
@@ -215,6 +216,77 @@
 //!   likewise, with a warning naming the replacement. Both set: the variable wins, and a warning
 //!   says so. `NAME_FILE` works for aliases too. [`Entry::supplied_by`] names the name read.
 //!
+//! # Process boundaries: children, scripts and orchestrators
+//!
+//! A program's context is not its children's: the `.env` it read and the files, credentials
+//! and Vault paths it loaded from are not theirs. Propagation is explicit.
+//!
+//! **Rust code starting a child**: [`SecretContract::pass_to`] sets every loaded variable
+//! (secrets and settings, sections included, defaults as their values) on a
+//! `std::process::Command` under its declared name, whatever its source, and removes each one's
+//! `NAME_FILE`, aliases and deprecated names; [`SecretContract::pass_only_to`] first clears the
+//! environment but for `PATH`, `HOME`, `USER`, `LANG`, `LC_*`, `TZ`, `TERM` and `TMPDIR`.
+//!
+//! ```
+//! # #[cfg(unix)] {
+//! use std::process::Command;
+//! use secrets_core::{MapSource, SecretContract, SecretString};
+//!
+//! #[derive(SecretContract)]
+//! #[contract(prefix = "APP_")]
+//! struct Job {
+//!     #[secret(required, alias = "LEGACY_TOKEN")]
+//!     api_token: SecretString,
+//!     #[config(default = 3)]
+//!     retries: u8,
+//! }
+//!
+//! let job = Job::load_from(&MapSource::new().with("LEGACY_TOKEN", "tok-from-a-vault")).unwrap();
+//! let mut script = Command::new("sh");
+//! script.args(["-c", r#"echo "$APP_API_TOKEN x$APP_RETRIES ${UNRELATED-none}""#]).env("UNRELATED", "1");
+//! let output = job.pass_only_to(&mut script).output().unwrap();
+//! assert_eq!(String::from_utf8(output.stdout).unwrap(), "tok-from-a-vault x3 none\n");
+//! # }
+//! ```
+//!
+//! **An operator running a script** (feature `cli`, on unix): `myservice secrets run
+//! --include-billing -- python3 scripts/cost_test.py` judges the policy (exit 78, nothing
+//! started, when it fails), then runs the command with the contract's variables and exits with
+//! its status (128 + N for signal N), forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
+//! SIGUSR2. `--clean-env` uses `pass_only_to`; `--mask` passes the child's stdout and stderr
+//! through the redactor; `--files` hands each secret as a file in a private directory (0700,
+//! files 0600), sets `NAME_FILE` instead of `NAME`, and removes the directory when the child
+//! ends. See [`cli`].
+//!
+//! **An orchestrator reading the failure**: when a load fails, [`SecretContract::load_or_exit`]
+//! ([`config_error`]), `secrets check` and `secrets run` write the value-free report to the
+//! Kubernetes termination log (`/dev/termination-log` when it exists and is writable, or the
+//! path in `SECRETS_TERMINATION_LOG`, cut to 4096 bytes) and, when `NOTIFY_SOCKET` is set, send
+//! systemd `STATUS=<first line>: <first problem>` and `ERRNO=78`. A unit that stops restarting a
+//! broken contract, and shows why in `systemctl status`:
+//!
+//! ```ini
+//! [Service]
+//! ExecStart=/usr/local/bin/myservice
+//! NotifyAccess=main
+//! Restart=on-failure
+//! RestartPreventExitStatus=78
+//! ```
+//!
+//! A pod whose `kubectl describe pod` shows the report as the container's last state message:
+//!
+//! ```yaml
+//! apiVersion: v1
+//! kind: Pod
+//! metadata:
+//!   name: myservice
+//! spec:
+//!   containers:
+//!     - name: myservice
+//!       image: registry.example/myservice:1.4.2
+//!       terminationMessagePolicy: FallbackToLogsOnError  # the report, or the log tail
+//! ```
+//!
 //! # What the derive generates
 //!
 //! For `#[derive(SecretContract)] struct AppSecrets { ... }`:
@@ -225,7 +297,7 @@
 //! | accessor | `fn field(&self) -> Result<&T, SecretError>` | an `Option` field (or section): the value, or an error naming the variable as it is read |
 //! | probe | `fn has_field(&self) -> bool` | whether the variable (or section) was loaded; always `true` for a non-`Option` field |
 //! | feature probe | `fn has_<feature>(&self) -> bool` | whether every secret of `feature = "..."` is loaded; a group of secrets, not a Cargo feature |
-//! | `impl SecretContract` | [`load`](SecretContract::load), [`load_from`](SecretContract::load_from), [`load_with`](SecretContract::load_with), [`load_or_exit`](SecretContract::load_or_exit), [`status`](SecretContract::status), [`validate`](SecretContract::validate), [`env_example`](SecretContract::env_example), [`redactor`](SecretContract::redactor), [`spec`](SecretContract::spec) | loading, reports and redaction; a field may not take one of these names |
+//! | `impl SecretContract` | [`load`](SecretContract::load), [`load_from`](SecretContract::load_from), [`load_with`](SecretContract::load_with), [`load_or_exit`](SecretContract::load_or_exit), [`status`](SecretContract::status), [`validate`](SecretContract::validate), [`env_example`](SecretContract::env_example), [`redactor`](SecretContract::redactor), [`pass_to`](SecretContract::pass_to), [`pass_only_to`](SecretContract::pass_only_to), [`spec`](SecretContract::spec) | loading, reports and redaction; a field may not take one of these names |
 //! | `impl Debug` | | every secret `[REDACTED]`, settings with any loaded secret masked; do not also derive `Debug` |
 //!
 //! `#[derive(ConfigEnum)]` on a fieldless enum generates [`ConfigEnum`] (its accepted names and

@@ -245,6 +245,10 @@ impl SecretContract for Careless {
     fn __secret_texts(&self) -> Vec<(usize, &str)> {
         vec![(0, self.0.expose_secret())]
     }
+
+    fn __env_texts(&self) -> Vec<(usize, secrets_core::__private::EnvTextOf)> {
+        vec![(0, Ok(self.0.expose_secret().to_owned().into()))]
+    }
 }
 
 #[test]

@@ -98,9 +98,9 @@ mod tests {
     fn only_regular_files_are_written_and_never_waited_for() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("log");
-        std::fs::write(&file, "an older, longer message").unwrap();
+        fs::write(&file, "an older, longer message").unwrap();
         Target { path: file.clone(), create: false }.write("new").unwrap();
-        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new");
         let missing = dir.path().join("missing");
         assert!(Target { path: missing.clone(), create: false }.write("x").is_err());
         assert!(!missing.exists());

@@ -3,20 +3,27 @@
 //! The directory is created by one `mkdir` with mode 0700 under a fresh random name (a name
 //! that exists, planted or not, is never used: `mkdir` fails and another name is drawn), in
 //! `$XDG_RUNTIME_DIR` when it is set (a per-user, memory-backed directory) or else the system
-//! temporary directory. Each file is created new (`O_EXCL`, never through a planted link) with
-//! mode 0600.
+//! temporary directory; a base directory others may write to without the sticky bit is refused,
+//! as they could swap the new directory for their own. The directory is then opened once, and
+//! each file is created new inside that open directory (`openat`, `O_EXCL`, never through a
+//! link) with mode 0600, so a rename of the path afterwards cannot redirect a secret.
 
-use std::fs::{self, DirBuilder, OpenOptions};
+use std::fs::{self, DirBuilder};
 use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::fd::OwnedFd;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags};
 
 use secrecy::{ExposeSecret, SecretString};
 
 /// A private directory of secret files; dropping it removes the directory and every file in it.
 pub(crate) struct SecretFiles {
     dir: PathBuf,
+    /// The directory as created, whatever its path comes to name.
+    handle: OwnedFd,
     written: usize,
 }
 
@@ -32,11 +39,28 @@ impl SecretFiles {
 
     /// Creates the directory in `base`.
     pub(crate) fn create_in(base: &Path) -> io::Result<Self> {
+        let metadata = fs::metadata(base)?;
+        if metadata.mode() & 0o1002 == 0o002 {
+            return Err(io::Error::other(format!(
+                "{} is writable by others without the sticky bit; set XDG_RUNTIME_DIR or TMPDIR to a private directory",
+                base.display()
+            )));
+        }
         let mut last = None;
         for _ in 0..16 {
             let dir = base.join(format!("secrets-run-{}-{:016x}", std::process::id(), random()));
             match DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok(Self { dir, written: 0 }),
+                Ok(()) => {
+                    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+                    let handle = match rustix::fs::open(&dir, flags, Mode::empty()) {
+                        Ok(handle) => handle,
+                        Err(error) => {
+                            let _ = fs::remove_dir(&dir);
+                            return Err(error.into());
+                        }
+                    };
+                    return Ok(Self { dir, handle, written: 0 });
+                }
                 Err(error) if error.kind() == io::ErrorKind::AlreadyExists => last = Some(error),
                 Err(error) => return Err(error),
             }
@@ -58,10 +82,10 @@ impl SecretFiles {
             && !name.starts_with('.')
             && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-');
         let file_name = if plain { name.to_owned() } else { format!("secret-{}", self.written) };
-        let path = self.dir.join(file_name);
-        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path)?;
-        file.write_all(value.expose_secret().as_bytes())?;
-        Ok(path)
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let file = rustix::fs::openat(&self.handle, file_name.as_str(), flags, Mode::from_raw_mode(0o600))?;
+        fs::File::from(file).write_all(value.expose_secret().as_bytes())?;
+        Ok(self.dir.join(file_name))
     }
 }
 
@@ -98,6 +122,30 @@ mod tests {
         assert_eq!(odd, dir.join("secret-2"));
         drop(files);
         assert!(!dir.exists());
+    }
+
+    #[test]
+    fn a_base_others_may_write_to_without_the_sticky_bit_is_refused() {
+        let base = tempfile::tempdir().unwrap();
+        fs::set_permissions(base.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let error = SecretFiles::create_in(base.path()).err().unwrap().to_string();
+        assert!(error.contains("writable by others without the sticky bit"), "{error}");
+        fs::set_permissions(base.path(), fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(SecretFiles::create_in(base.path()).is_ok());
+    }
+
+    #[test]
+    fn a_renamed_directory_keeps_its_secrets() {
+        let base = tempfile::tempdir().unwrap();
+        let mut files = SecretFiles::create_in(base.path()).unwrap();
+        let moved = base.path().join("moved");
+        fs::rename(files.dir(), &moved).unwrap();
+        let planted = base.path().join("planted");
+        fs::create_dir(&planted).unwrap();
+        std::os::unix::fs::symlink(&planted, files.dir()).unwrap();
+        files.write("TOKEN", &SecretString::from("value")).unwrap();
+        assert_eq!(fs::read_to_string(moved.join("TOKEN")).unwrap(), "value");
+        assert!(fs::read_dir(&planted).unwrap().next().is_none());
     }
 
     #[test]

@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 use secrecy::ExposeSecret;
 use secrecy::zeroize::Zeroize;
 use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-use signal_hook::iterator::Signals;
+use signal_hook::iterator::SignalsInfo;
+use signal_hook::iterator::exfiltrator::WithOrigin;
+use signal_hook::low_level::siginfo::Cause;
 
 use super::files::SecretFiles;
 use crate::spec::Kind;
@@ -81,7 +83,7 @@ pub(crate) fn run<C: SecretContract>(contract: &C, options: &RunOptions, err: &m
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
     }
     // Registered before the child exists: a signal that comes meanwhile waits for it.
-    let signals = match Signals::new(FORWARDED) {
+    let signals = match SignalsInfo::<WithOrigin>::new(FORWARDED) {
         Ok(signals) => signals,
         Err(error) => {
             let _ = writeln!(err, "secrets run: cannot handle signals: {error}");
@@ -154,17 +156,20 @@ fn exit_code(status: ExitStatus) -> i32 {
 /// The child is waited for without being reaped first (`waitid` with `WNOWAIT`): until it is
 /// reaped its process id cannot be reused, so a signal forwarded meanwhile reaches it or its
 /// exit, never another process.
-fn supervise(child: &mut Child, mut signals: Signals) -> io::Result<ExitStatus> {
+fn supervise(child: &mut Child, mut signals: SignalsInfo<WithOrigin>) -> io::Result<ExitStatus> {
     let pid = rustix::process::Pid::from_child(child);
     let ended = Arc::new(Mutex::new(false));
     let handle = signals.handle();
     let forwarder = {
         let ended = Arc::clone(&ended);
         thread::spawn(move || {
-            for signal in signals.forever() {
+            for origin in signals.forever() {
                 let ended = ended.lock().unwrap_or_else(PoisonError::into_inner);
-                if !*ended && !reached_child_already(signal) {
-                    if let Some(signal) = rustix::process::Signal::from_named_raw(signal) {
+                // The kernel sends a terminal's signals (Ctrl-C, Ctrl-\, a hangup) to its whole
+                // foreground process group, the child included: forwarding them would deliver
+                // them twice. Those another process sent reach this process alone.
+                if !*ended && origin.cause != Cause::Kernel {
+                    if let Some(signal) = rustix::process::Signal::from_named_raw(origin.signal) {
                         let _ = rustix::process::kill_process(pid, signal);
                     }
                 }
@@ -183,17 +188,6 @@ fn supervise(child: &mut Child, mut signals: Signals) -> io::Result<ExitStatus> 
     handle.close();
     let _ = forwarder.join();
     status
-}
-
-/// Whether `signal` came from the terminal, which sends it to its whole foreground process
-/// group, the child included: `SIGINT` (Ctrl-C) or `SIGQUIT` (Ctrl-\) while this process is in
-/// the terminal's foreground. Forwarding it too would deliver it twice.
-fn reached_child_already(signal: i32) -> bool {
-    if signal != SIGINT && signal != SIGQUIT {
-        return false;
-    }
-    let stdin = io::stdin();
-    rustix::termios::tcgetpgrp(stdin.as_fd()).is_ok_and(|group| group == rustix::process::getpgrp())
 }
 
 /// The threads that copy the child's stdout and stderr through the redactor, each in order.

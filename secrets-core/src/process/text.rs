@@ -35,12 +35,8 @@ pub trait EnvText {
     fn env_text(&self) -> Text;
 }
 
-fn text(text: String) -> Text {
-    Ok(SecretString::from(text))
-}
-
 /// Joins texts with `sep`, zeroizing each piece.
-fn joined(items: impl Iterator<Item = String>, sep: &str) -> Text {
+fn joined(items: impl Iterator<Item = String>, sep: &str) -> SecretString {
     let mut out = String::new();
     for (at, mut item) in items.enumerate() {
         if at > 0 {
@@ -49,7 +45,7 @@ fn joined(items: impl Iterator<Item = String>, sep: &str) -> Text {
         out.push_str(&item);
         item.zeroize();
     }
-    text(out)
+    out.into()
 }
 
 /// A `Duration` as the settings parser reads it: `1h30m`, `250ms`, `0s` (milliseconds at most).
@@ -84,42 +80,42 @@ macro_rules! exact {
 }
 
 exact! {
-    SecretString => |value, sep| text(value.expose_secret().to_owned());
-    String => |value, sep| text(value.clone());
-    bool => |value, sep| text(value.to_string());
-    Duration => |value, sep| text(duration_text(*value));
+    SecretString => |value, sep| Ok(value.expose_secret().to_owned().into());
+    String => |value, sep| Ok(value.clone().into());
+    bool => |value, sep| Ok(value.to_string().into());
+    Duration => |value, sep| Ok(duration_text(*value).into());
     PathBuf => |value, sep| value.to_str().map(|path| SecretString::from(path.to_owned())).ok_or("PathBuf");
-    Vec<SecretString> => |value, sep| joined(value.iter().map(|item| item.expose_secret().to_owned()), sep);
-    SecretBox<Vec<u8>> => |value, sep| text(base64::engine::general_purpose::STANDARD.encode(value.expose_secret()));
-    Vec<String> => |value, sep| joined(value.iter().cloned(), sep);
-    Vec<bool> => |value, sep| joined(value.iter().map(ToString::to_string), sep);
-    Vec<Duration> => |value, sep| joined(value.iter().map(|item| duration_text(*item)), sep);
+    Vec<SecretString> => |value, sep| Ok(joined(value.iter().map(|item| item.expose_secret().to_owned()), sep));
+    SecretBox<Vec<u8>> => |value, sep| Ok(base64::engine::general_purpose::STANDARD.encode(value.expose_secret()).into());
+    Vec<String> => |value, sep| Ok(joined(value.iter().cloned(), sep));
+    Vec<bool> => |value, sep| Ok(joined(value.iter().map(ToString::to_string), sep));
+    Vec<Duration> => |value, sep| Ok(joined(value.iter().map(|item| duration_text(*item)), sep));
 }
 
 impl<const N: usize> EnvText for &&&&&&&Render<'_, SecretBox<[u8; N]>> {
     fn env_text(&self) -> Text {
-        text(base64::engine::general_purpose::STANDARD.encode(self.value.expose_secret()))
+        Ok(base64::engine::general_purpose::STANDARD.encode(self.value.expose_secret()).into())
     }
 }
 
 // Level 1: an enum setting, by its accepted name.
 impl<T: ConfigEnum> EnvText for &&&&&&Render<'_, T> {
     fn env_text(&self) -> Text {
-        text(self.value.name().to_owned())
+        Ok(self.value.name().to_owned().into())
     }
 }
 
 // Level 2: a list of enum values.
 impl<T: ConfigEnum> EnvText for &&&&&Render<'_, Vec<T>> {
     fn env_text(&self) -> Text {
-        joined(self.value.iter().map(|item| item.name().to_owned()), self.sep)
+        Ok(joined(self.value.iter().map(|item| item.name().to_owned()), self.sep))
     }
 }
 
 // Level 3: a parsed secret whose value prints as its text (`SecretBox<u64>`).
 impl<T: Display + Zeroize> EnvText for &&&&Render<'_, SecretBox<T>> {
     fn env_text(&self) -> Text {
-        text(self.value.expose_secret().to_string())
+        Ok(self.value.expose_secret().to_string().into())
     }
 }
 
@@ -133,14 +129,14 @@ impl<T: SecretValue> EnvText for &&&Render<'_, T> {
 // Level 5: a list of values that print as their text.
 impl<T: Display> EnvText for &&Render<'_, Vec<T>> {
     fn env_text(&self) -> Text {
-        joined(self.value.iter().map(ToString::to_string), self.sep)
+        Ok(joined(self.value.iter().map(ToString::to_string), self.sep))
     }
 }
 
 // Level 6: a value that prints as its text (numbers, `url::Url`, `IpAddr`).
 impl<T: Display> EnvText for &Render<'_, T> {
     fn env_text(&self) -> Text {
-        text(self.value.to_string())
+        Ok(self.value.to_string().into())
     }
 }
 
