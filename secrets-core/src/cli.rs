@@ -8,15 +8,20 @@
 //!   CMD [ARGS...]` (unix): judges like `check` (78, nothing started), then runs CMD with every
 //!   loaded variable ([`pass_to`](crate::SecretContract::pass_to); `--clean-env`:
 //!   [`pass_only_to`](crate::SecretContract::pass_only_to)) and exits with its status, 128 + N
-//!   for signal N. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 are forwarded (SIGINT
-//!   and SIGQUIT not when this process is in the terminal's foreground: the terminal sent them
-//!   to the child too). `--mask` passes CMD's stdout and stderr through the contract's
-//!   [`Redactor`](crate::Redactor), a secret split across writes included, each stream in
-//!   order; without it CMD keeps the terminal. `--files` writes each secret to a file (0600) in
-//!   a private directory (0700, under `$XDG_RUNTIME_DIR` when set, else the temporary
-//!   directory), sets `NAME_FILE` instead of `NAME`, and removes the directory once CMD ends,
-//!   whatever ended it (a SIGKILL of this process itself leaves it behind). A program that
-//!   cannot start exits 127 (not found) or 126, its name masked in the message.
+//!   for signal N. Every signal that would end this process alone is forwarded (SIGINT,
+//!   SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, ...; not real-time ones). Without a
+//!   terminal on stdin CMD gets a process group of its own, so a signal to this process's group
+//!   reaches it once; with one it stays in the terminal's foreground group, gets the
+//!   terminal's signals (Ctrl-C) directly, and a hangup is forwarded when this process is the
+//!   session leader. `--mask` passes CMD's stdout and stderr through the contract's
+//!   [`Redactor`](crate::Redactor) (with each secret also as CMD was given it), a secret split
+//!   across writes included, each stream in order; once CMD ends its output is drained for at
+//!   most 10 s, and output that could not be written makes a successful run exit 1. Without
+//!   `--mask` CMD keeps the terminal. `--files` writes each secret to a file (0600) in a
+//!   private directory (0700, under `$XDG_RUNTIME_DIR` when set, else the temporary
+//!   directory), sets `NAME_FILE` instead of `NAME`, and removes the directory as soon as CMD
+//!   ends, whatever ended it (a SIGKILL of this process itself leaves it behind). A program
+//!   that cannot start exits 127 (not found) or 126, its name masked in the message.
 //! - `env-example [--check PATH]`: the `.env.example`, or exit 1 with a diff when a committed
 //!   one is stale.
 //! - `docs`: a Markdown table of the contract.
@@ -97,7 +102,7 @@ fn command<C: SecretContract>() -> Command {
         ]
     };
     let policy_group = || ArgGroup::new("policy").args(["include-billing", "strict"]);
-    Command::new("secrets")
+    let secrets = Command::new("secrets")
         .about(format!("Check the {} secrets contract without starting the program", C::spec().name()))
         .subcommand_required(true)
         .subcommand(
@@ -118,8 +123,11 @@ fn command<C: SecretContract>() -> Command {
                         .help("Report variables with the contract's prefix that it does not declare"),
                 )
                 .arg(env_file()),
-        )
-        .subcommand(run_command(policy_args(), policy_group(), env_file()))
+        );
+    // `run` exists on unix, where a child's signals and files can be handled.
+    #[cfg(unix)]
+    let secrets = secrets.subcommand(run_command(policy_args(), policy_group(), env_file()));
+    secrets
         .subcommand(
             Command::new("env-example").about("Print the .env.example, or check a committed one").arg(
                 Arg::new("check")
@@ -132,7 +140,7 @@ fn command<C: SecretContract>() -> Command {
         .subcommand(Command::new("docs").about("Print a Markdown table of the contract"))
 }
 
-/// `run`: on unix, where a child's signals and files can be handled.
+/// `run`: the policy, then CMD with the contract's variables.
 #[cfg(unix)]
 fn run_command(policy: [Arg; 2], group: ArgGroup, env_file: Arg) -> Command {
     let flag = |name: &'static str, help: &'static str| Arg::new(name).long(name).action(ArgAction::SetTrue).help(help);
@@ -158,11 +166,6 @@ fn run_command(policy: [Arg; 2], group: ArgGroup, env_file: Arg) -> Command {
                 .value_parser(clap::value_parser!(OsString))
                 .help("The program to run and its arguments, after `--`"),
         )
-}
-
-#[cfg(not(unix))]
-fn run_command(_: [Arg; 2], _: ArgGroup, _: Arg) -> Command {
-    Command::new("run").about("Not available on this platform").hide(true)
 }
 
 /// The policy `--include-billing` or `--strict` asks for.

@@ -95,10 +95,13 @@ pub trait SecretContract: Sized + std::fmt::Debug {
     /// deprecated names of each variable set are removed, so a child with the same contract
     /// reads each value under one name.
     ///
-    /// Secrets and settings both; a setting's default counts as loaded, a variable left unset
-    /// (an absent optional secret, a disabled section) is not set. Values are written so that
-    /// the same contract reads them back: text as loaded, a `Duration` as `1h30m`, an enum by
-    /// its name, a list joined with its separator, a binary secret as base64.
+    /// Secrets and settings both; a setting's default counts as loaded. A declared variable
+    /// that was not loaded (an absent optional secret, a disabled section) is set empty, which
+    /// a contract reads as unset, so a child never finds a value this program judged missing
+    /// (in a `.env` of its own); one with `allow_empty` is removed instead. Values are written
+    /// so that the same contract reads them back: text as loaded, a `Duration` as `1h30m` (to
+    /// the millisecond), an enum by its name, a list joined with its separator, a binary secret
+    /// as base64.
     ///
     /// `Command`'s `Debug` prints the variables set on it: do not log the command.
     ///

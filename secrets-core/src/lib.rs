@@ -223,9 +223,11 @@
 //!
 //! **Rust code starting a child**: [`SecretContract::pass_to`] sets every loaded variable
 //! (secrets and settings, sections included, defaults as their values) on a
-//! `std::process::Command` under its declared name, whatever its source, and removes each one's
-//! `NAME_FILE`, aliases and deprecated names; [`SecretContract::pass_only_to`] first clears the
-//! environment but for `PATH`, `HOME`, `USER`, `LANG`, `LC_*`, `TZ`, `TERM` and `TMPDIR`.
+//! `std::process::Command` under its declared name, whatever its source, sets the declared
+//! variables it did not load empty (read as unset: the child finds no value this program judged
+//! missing), and removes each one's `NAME_FILE`, aliases and deprecated names;
+//! [`SecretContract::pass_only_to`] first clears the environment but for `PATH`, `HOME`,
+//! `USER`, `LANG`, `LC_*`, `TZ`, `TERM` and `TMPDIR`.
 //!
 //! ```
 //! # #[cfg(unix)] {
@@ -252,8 +254,8 @@
 //! **An operator running a script** (feature `cli`, on unix): `myservice secrets run
 //! --include-billing -- python3 scripts/cost_test.py` judges the policy (exit 78, nothing
 //! started, when it fails), then runs the command with the contract's variables and exits with
-//! its status (128 + N for signal N), forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
-//! SIGUSR2. `--clean-env` uses `pass_only_to`; `--mask` passes the child's stdout and stderr
+//! its status (128 + N for signal N), forwarding every signal that would end it alone (SIGINT,
+//! SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, ...). `--clean-env` uses `pass_only_to`; `--mask` passes the child's stdout and stderr
 //! through the redactor; `--files` hands each secret as a file in a private directory (0700,
 //! files 0600), sets `NAME_FILE` instead of `NAME`, and removes the directory when the child
 //! ends. See [`cli`].

@@ -748,7 +748,7 @@ fn echoes(reason: &str, value: &str) -> bool {
 
 /// Whether `text` (cut at `MAX_REASON_CHARS`) holds `width` consecutive characters of `value`
 /// (the whole value, when it is shorter), ignoring case when `fold` is set.
-fn holds_piece(text: &str, value: &str, width: usize, fold: bool) -> bool {
+pub(crate) fn holds_piece(text: &str, value: &str, width: usize, fold: bool) -> bool {
     let chars =
         |text: &str| -> Vec<char> { if fold { text.to_lowercase().chars().collect() } else { text.chars().collect() } };
     let cut: String = text.chars().take(MAX_REASON_CHARS).collect();

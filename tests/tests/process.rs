@@ -162,18 +162,68 @@ fn kill(signal: &str, pid: u32) {
 
 /// Waits for `child` to end, killing it and failing past the deadline.
 fn wait_until_deadline(child: &mut Child, what: &str) -> ExitStatus {
+    wait_within(child, what, DEADLINE)
+}
+
+/// Waits for `child` to end, killing it and failing past `deadline`.
+fn wait_within(child: &mut Child, what: &str, deadline: Duration) -> ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             return status;
         }
-        if start.elapsed() > DEADLINE {
+        if start.elapsed() > deadline {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("{what} still ran after {} s; killed", DEADLINE.as_secs());
+            panic!("{what} still ran after {} s; killed", deadline.as_secs());
         }
         thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Polls `done` until it holds; returns false past the deadline.
+fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while !done() {
+        if start.elapsed() > DEADLINE {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    true
+}
+
+/// Sends `signal` to `target` (a pid, or `-PGID` for a group), which may be gone already.
+fn kill_if_there(signal: &str, target: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{signal}"), "--", target])
+        .env_clear()
+        .env("PATH", PATH)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// The processes in process group `group` that have not ended (a zombie has).
+fn live_in_group(group: u32) -> Vec<u32> {
+    let mut members = Vec::new();
+    for entry in fs::read_dir("/proc").unwrap() {
+        let Some(pid) = entry.unwrap().file_name().to_str().and_then(|name| name.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
+        // `PID (COMM) STATE PPID PGRP ...`, COMM may hold anything.
+        let Some((_, rest)) = stat.rsplit_once(") ") else { continue };
+        let fields: Vec<&str> = rest.split(' ').collect();
+        if fields[0] != "Z" && fields[2].parse() == Ok(group) {
+            members.push(pid);
+        }
+    }
+    members
+}
+
+/// Whether the process `pid` is there and has not ended.
+fn is_live(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit_once(") ").is_some_and(|(_, rest)| !rest.starts_with('Z')))
 }
 
 /// Everything `from` yields until its end, sent at once from a thread.
@@ -326,8 +376,10 @@ fn assert_contract_values(env: &BTreeMap<String, String>, timeout: &str) {
     // A binary secret given as hex comes out as standard base64 of its bytes.
     assert_eq!(env.get("APP_HMAC_KEY"), Some(&STANDARD.encode(HMAC_BYTES)), "{env:#?}");
     assert_eq!(STANDARD.encode(HMAC_BYTES), "++++AAH/Pg==", "the key's base64 is not URL-safe");
-    // An optional secret left unset is not set; a competing name is not inherited.
-    for name in ["APP_OPENAI_API_KEY", "APP_API_TOKEN_FILE", "LEGACY_WEBHOOK"] {
+    // An optional secret left unset is set empty (read as unset, so the child finds no value
+    // of its own); a competing name is not inherited.
+    assert_eq!(env.get("APP_OPENAI_API_KEY").map(String::as_str), Some(""), "{env:#?}");
+    for name in ["APP_API_TOKEN_FILE", "LEGACY_WEBHOOK"] {
         assert!(!env.contains_key(name), "{name} in {env:#?}");
     }
 }
@@ -346,6 +398,8 @@ fn contract_names() -> BTreeSet<String> {
         "APP_MODE",
         "APP_HOSTS",
         "APP_DB_PASSWORD",
+        // Not loaded (the billing key is absent): set empty.
+        "APP_OPENAI_API_KEY",
         "APP_DB_MAX_CONNS",
     ]
     .into_iter()
@@ -576,14 +630,14 @@ fn the_exit_status_is_the_childs_or_128_plus_its_signal() {
     let output = fixture.propagate(&["secrets", "run", "--", &format!("/nonexistent/{API_TOKEN}/x")], &[]);
     let stderr = text(&output.stderr);
     assert_eq!(code(&output), 127, "{stderr}");
-    assert!(stderr.contains("cannot start /nonexistent/[REDACTED]/x"), "{stderr}");
+    assert!(stderr.contains("cannot start [REDACTED]: "), "{stderr}");
     assert_no_canary("the cannot-start message", &stderr);
     // A file that is not executable: 126.
     fs::write(fixture.path().join(SIGNING_KEY), "#!/bin/sh\n").unwrap();
     let output = fixture.propagate(&["secrets", "run", "--", &format!("./{SIGNING_KEY}")], &[]);
     let stderr = text(&output.stderr);
     assert_eq!(code(&output), 126, "{stderr}");
-    assert!(stderr.contains("cannot start ./[REDACTED]"), "{stderr}");
+    assert!(stderr.contains("cannot start [REDACTED]: "), "{stderr}");
     assert_no_canary("the cannot-start message", &stderr);
 }
 
@@ -859,4 +913,234 @@ fn nothing_secrets_run_itself_writes_holds_a_value() {
     assert_eq!(code(&output), 0);
     assert_no_canary("secrets status", &text(&output.stdout));
     assert_no_canary("secrets status", &text(&output.stderr));
+}
+
+/// A 12-byte `APP_HMAC_KEY` as hex, as URL-safe base64 without padding, and as the child gets
+/// it: standard base64, which `--mask` must mask although no input had that form.
+const HMAC_KEY_HEX: &str = "hex:fbefbe0001ff3e7766554433";
+const HMAC_KEY_URL_SAFE: &str = "----AAH_PndmVUQz";
+const HMAC_KEY_BASE64: &str = "++++AAH/PndmVUQz";
+
+/// Fails, naming `what`, if `text` holds any form of the 12-byte key or a 6-character piece of one.
+fn assert_no_hmac_key(what: &str, text: &str) {
+    for form in [HMAC_KEY_HEX, HMAC_KEY_URL_SAFE, HMAC_KEY_BASE64] {
+        secrets_core::testing::assert_clean(what, text, form);
+    }
+}
+
+#[test]
+fn mask_redacts_a_binary_secret_in_the_form_the_child_is_given() {
+    let bytes = [0xfb, 0xef, 0xbe, 0x00, 0x01, 0xff, 0x3e, 0x77, 0x66, 0x55, 0x44, 0x33];
+    assert_eq!(STANDARD.encode(bytes), HMAC_KEY_BASE64);
+    let fixture = Fixture::new();
+    let runtime = tempfile::tempdir().unwrap();
+    for input in [HMAC_KEY_HEX, HMAC_KEY_URL_SAFE] {
+        let env = [("APP_HMAC_KEY", input), ("XDG_RUNTIME_DIR", path_str(runtime.path()))];
+        // Without --mask the child shows the form it got: standard base64.
+        let output = fixture.propagate(&["secrets", "run", "--", "sh", "-c", "echo $APP_HMAC_KEY"], &env);
+        assert_eq!(code(&output), 0, "{input}: {}", text(&output.stderr));
+        assert_eq!(text(&output.stdout), format!("{HMAC_KEY_BASE64}\n"), "{input}");
+        let cases: [&[&str]; 2] = [
+            &["secrets", "run", "--mask", "--", "sh", "-c", "echo $APP_HMAC_KEY"],
+            &["secrets", "run", "--mask", "--files", "--", "sh", "-c", "cat $APP_HMAC_KEY_FILE"],
+        ];
+        for args in cases {
+            let output = fixture.propagate(args, &env);
+            let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+            assert_eq!(code(&output), 0, "{input} {args:?}: {stderr}");
+            assert_eq!(stdout.trim_end(), "[REDACTED]", "{input} {args:?}");
+            assert_no_hmac_key(&format!("stdout of {args:?} with {input}"), &stdout);
+            assert_no_hmac_key(&format!("stderr of {args:?} with {input}"), &stderr);
+            assert_no_canary(&format!("stderr of {args:?} with {input}"), &stderr);
+        }
+    }
+}
+
+#[test]
+fn a_grandchild_holding_the_masked_pipes_does_not_hang_the_run() {
+    let fixture = Fixture::new();
+    let runtime = tempfile::tempdir().unwrap();
+    let script = format!("{WRITE_FILES_DIR}; (while :; do echo tick; sleep .3; done) & echo $! > grandchild; exit 0");
+    let args = ["secrets", "run", "--mask", "--files", "--", "sh", "-c", &script];
+    let child = fixture
+        .command(PROPAGATE, &args, &[("XDG_RUNTIME_DIR", path_str(runtime.path()))])
+        .spawn()
+        .expect("propagate starts");
+    // Not `finish` at once: the grandchild is killed whatever happens.
+    let ended = std::panic::catch_unwind(|| finish(child, &format!("propagate {args:?}")));
+    let grandchild = fs::read_to_string(fixture.path().join("grandchild")).unwrap().trim().to_owned();
+    kill_if_there("KILL", &grandchild);
+    let pid: u32 = grandchild.parse().unwrap();
+    assert!(eventually(|| !is_live(pid)), "the grandchild {pid} still runs after SIGKILL");
+    let output = ended.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_no_canary("stderr of secrets run --mask --files", &stderr);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(stdout.lines().all(|line| line == "tick"), "{stdout}");
+    let dir = files_dir(&fixture, runtime.path());
+    assert!(!dir.exists(), "{} is left after the run", dir.display());
+}
+
+#[test]
+fn a_stalled_reader_of_the_masked_output_does_not_hang_the_run_and_fails_it() {
+    let deadline = Duration::from_secs(30);
+    let fixture = Fixture::new();
+    let runtime = tempfile::tempdir().unwrap();
+    let script = format!("{WRITE_FILES_DIR}; head -c 2000000 /dev/zero");
+    let args = ["secrets", "run", "--mask", "--files", "--", "sh", "-c", &script];
+    let what = format!("propagate {args:?} with a stdout nobody reads");
+    let mut child = fixture
+        .command(PROPAGATE, &args, &[("XDG_RUNTIME_DIR", path_str(runtime.path()))])
+        .spawn()
+        .expect("propagate starts");
+    // Kept open, never read: the child blocks on its output, as it would without `secrets run`,
+    // until it is stopped; then the output is given up on, and the run fails.
+    let unread = child.stdout.take();
+    let stderr = read_on_thread(child.stderr.take().unwrap());
+    thread::sleep(Duration::from_millis(500));
+    let killed = Command::new("/usr/bin/kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = wait_within(&mut child, &what, deadline);
+    drop(unread);
+    let stderr = text(&collected(Some(stderr), &what));
+    assert_no_canary("stderr of secrets run --mask --files", &stderr);
+    assert!(status.code().is_some_and(|code| code != 0), "{what}: {status}; stderr {stderr}");
+    let dir = files_dir(&fixture, runtime.path());
+    assert!(!dir.exists(), "{} is left after the run", dir.display());
+}
+
+#[test]
+fn masked_output_that_cannot_be_written_fails_the_run() {
+    let fixture = Fixture::new();
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let args = ["secrets", "run", "--mask", "--", "echo", "report"];
+    let child = fixture.command(PROPAGATE, &args, &[]).stdout(full).spawn().expect("propagate starts");
+    let output = finish(child, &format!("propagate {args:?} > /dev/full"));
+    let stderr = text(&output.stderr);
+    assert_no_canary("stderr of secrets run --mask > /dev/full", &stderr);
+    assert_ne!(code(&output), 0, "{stderr}");
+    assert!(stderr.contains("not all of its masked output could be written"), "{stderr}");
+}
+
+#[test]
+fn sigalrm_and_sigusr1_are_forwarded_to_the_child() {
+    for (signal, status) in [("ALRM", 11), ("USR1", 12)] {
+        let fixture = Fixture::new();
+        let said = format!("got-{}", signal.to_lowercase());
+        let script = format!("trap \"echo {said}; exit {status}\" {signal}; echo ready; while :; do sleep 0.1; done");
+        let mut running = fixture.start(&["secrets", "run", "--", "sh", "-c", &script], &[]);
+        running.wait_for_line("ready");
+        running.signal(signal);
+        let (exit, stdout, stderr) = running.finish();
+        assert_no_canary("stderr of secrets run", &stderr);
+        assert_eq!(exit.code(), Some(status), "SIG{signal}: {exit}; stdout {stdout:?}; stderr {stderr}");
+        assert!(stdout.contains(&said), "SIG{signal}: {stdout:?}");
+    }
+}
+
+#[test]
+fn a_signal_to_the_whole_process_group_reaches_the_child_once() {
+    let fixture = Fixture::new();
+    let script = r#"trap "echo t >> count" TERM; i=0; while [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done"#;
+    // `timeout` sends SIGTERM to `propagate`, then to its own process group, `propagate` in it.
+    let args = ["1", PROPAGATE, "secrets", "run", "--", "sh", "-c", script];
+    let child = fixture.command("/usr/bin/timeout", &args, &[]).spawn().expect("timeout starts");
+    let output = finish(child, &format!("timeout {args:?}"));
+    let stderr = text(&output.stderr);
+    assert_no_canary("stderr of secrets run under timeout", &stderr);
+    let count = fs::read_to_string(fixture.path().join("count")).unwrap_or_default();
+    assert_eq!(count.lines().collect::<Vec<_>>(), ["t"], "the child trapped SIGTERM: {count:?}; {output:?}");
+}
+
+#[test]
+fn an_inherited_ignored_sigchld_does_not_break_a_run() {
+    let fixture = Fixture::new();
+    let line = format!(r#"trap "" CHLD; exec '{PROPAGATE}' secrets run -- sh -c "exit 3""#);
+    let child = fixture.command("sh", &["-c", &line], &[]).spawn().expect("sh starts");
+    let output = finish(child, &format!("sh -c {line:?}"));
+    let stderr = text(&output.stderr);
+    assert_no_canary("stderr of secrets run with SIGCHLD ignored", &stderr);
+    assert_eq!(code(&output), 3, "{stderr}");
+}
+
+/// `APP_DATABASE_URL` in `prod.env`.
+const PROD_DB_URL: &str = "Canary-prod-6Vb3Ny8Tw";
+/// `APP_OPENAI_API_KEY` and `APP_WEBHOOK` in the development `.env` beside it.
+const DEV_OPENAI_KEY: &str = "Canary-devoai-9Kp4Rm2Zq";
+const DEV_WEBHOOK: &str = "Canary-devwh-1Xs7Gc5Hd";
+
+#[test]
+fn a_child_does_not_pick_up_a_value_the_parent_judged_missing() {
+    for fixture in [Fixture::new(), Fixture::new().without("LEGACY_WEBHOOK")] {
+        let has_webhook = fixture.env.contains_key("LEGACY_WEBHOOK");
+        fs::write(fixture.path().join("prod.env"), format!("APP_DATABASE_URL={PROD_DB_URL}\n")).unwrap();
+        let dev =
+            format!("APP_DATABASE_URL={DB_URL}\nAPP_OPENAI_API_KEY={DEV_OPENAI_KEY}\nAPP_WEBHOOK={DEV_WEBHOOK}\n");
+        fs::write(fixture.path().join(".env"), dev).unwrap();
+        for options in [&[][..], &["--clean-env"]] {
+            let args = [&["secrets", "run", "--env-file", "prod.env"][..], options, &["--", PROPAGATE, "pass", "env"]]
+                .concat();
+            let what = format!("propagate {args:?} (LEGACY_WEBHOOK set: {has_webhook})");
+            let output = fixture.propagate(&args, &[]);
+            let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+            assert_eq!(code(&output), 0, "{what}: {stderr}");
+            for (name, stream) in [("stdout", &stdout), ("stderr", &stderr)] {
+                // What sets them apart: every canary begins with `Canary-`.
+                for dev_value in [DEV_OPENAI_KEY, DEV_WEBHOOK] {
+                    let own = dev_value.strip_prefix("Canary-").unwrap();
+                    secrets_core::testing::assert_clean(&format!("{name} of {what}"), stream, own);
+                }
+            }
+            assert_no_canary(&format!("stderr of {what}"), &stderr);
+            assert!(stdout.lines().any(|line| line == "APP_OPENAI_API_KEY="), "{what}:\n{stdout}");
+            let env = env_of(&output.stdout);
+            assert_eq!(env.get("APP_OPENAI_API_KEY").map(String::as_str), Some(""), "{what}");
+            assert_eq!(env.get("APP_DATABASE_URL").map(String::as_str), Some(PROD_DB_URL), "{what}");
+            let webhook = if has_webhook { WEBHOOK } else { "" };
+            assert_eq!(env.get("APP_WEBHOOK").map(String::as_str), Some(webhook), "{what}");
+        }
+    }
+    // `pass_to` directly: a declared variable loaded from nowhere is set empty.
+    let fixture = Fixture::new();
+    let output = fixture.propagate(&["pass", "env"], &[]);
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert_no_canary("stderr of propagate pass env", &stderr);
+    assert_eq!(code(&output), 0, "{stderr}");
+    assert!(stdout.lines().any(|line| line == "APP_OPENAI_API_KEY="), "{stdout}");
+}
+
+#[test]
+fn a_hangup_reaches_the_child_when_secrets_run_leads_the_session() {
+    let fixture = Fixture::new();
+    let script = r#"trap "echo hup >> hup; exit 12" HUP; echo $PPID > ppid; echo ready; while :; do sleep .1; done"#;
+    let line = format!("exec '{PROPAGATE}' secrets run -- sh -c '{script}'");
+    // Stdin from /dev/null, stdout piped.
+    let command = fixture.command("script", &["-qec", &line, "/dev/null"], &[]);
+    let mut running = Running::start(command, format!("script -qec {line:?}"));
+    running.wait_for_line("ready");
+    // `secrets run` is the session leader and its group's: the child shares that group.
+    let leader = fs::read_to_string(fixture.path().join("ppid")).unwrap().trim().parse::<u32>().unwrap();
+    // The pty's master closes with `script`: the kernel hangs up the session.
+    running.signal("KILL");
+    let hup = fixture.path().join("hup");
+    let hung_up = eventually(|| hup.exists());
+    // Nothing is left running, whatever happened.
+    kill_if_there("KILL", &format!("-{leader}"));
+    let left = eventually(|| live_in_group(leader).is_empty());
+    let (exit, stdout, _) = running.finish();
+    assert!(hung_up, "no SIGHUP reached the child within {DEADLINE:?}; script: {exit}, {stdout:?}");
+    assert_eq!(fs::read_to_string(&hup).unwrap(), "hup\n");
+    assert!(left, "processes of group {leader} still run: {:?}", live_in_group(leader));
+}
+
+#[test]
+fn a_program_name_holding_a_piece_of_a_secret_is_masked_whole() {
+    let fixture = Fixture::new();
+    let middle = &API_TOKEN[(API_TOKEN.len() - 8) / 2..][..8];
+    let program = format!("/nonexistent/x{middle}y");
+    let output = fixture.propagate(&["secrets", "run", "--", &program], &[]);
+    let stderr = text(&output.stderr);
+    assert_eq!(code(&output), 127, "{stderr}");
+    assert!(stderr.contains("cannot start [REDACTED]: "), "{stderr}");
+    assert_no_canary("the cannot-start message", &stderr);
 }

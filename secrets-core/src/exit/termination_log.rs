@@ -31,8 +31,9 @@ impl Target {
 
     /// Replaces the file's content with `report`, cut to the limit at a character boundary.
     ///
-    /// Only a regular file is written: the path is opened without blocking (a FIFO with no
-    /// reader fails at once) and checked on the open descriptor before it is truncated.
+    /// Only a regular file is written: the path is opened without following a symlink and
+    /// without blocking (a FIFO with no reader fails at once), and checked on the open
+    /// descriptor before it is truncated.
     pub(super) fn write(&self, report: &str) -> io::Result<()> {
         let mut file = open(&self.path, self.create)?;
         if !file.metadata()?.is_file() {
@@ -46,7 +47,8 @@ impl Target {
 #[cfg(unix)]
 fn open(path: &std::path::Path, create: bool) -> io::Result<fs::File> {
     use rustix::fs::{Mode, OFlags};
-    let mut flags = OFlags::WRONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+    // Not through a symlink: one planted in a shared directory would truncate its target.
+    let mut flags = OFlags::WRONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     if create {
         flags |= OFlags::CREATE;
     }
@@ -109,5 +111,9 @@ mod tests {
         // No reader: opening fails at once instead of waiting.
         assert!(Target { path: fifo, create: true }.write("x").is_err());
         assert!(Target { path: "/dev/null".into(), create: false }.write("x").is_err());
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(Target { path: link, create: true }.write("x").is_err());
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new");
     }
 }

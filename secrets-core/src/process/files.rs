@@ -40,9 +40,17 @@ impl SecretFiles {
     /// Creates the directory in `base`.
     pub(crate) fn create_in(base: &Path) -> io::Result<Self> {
         let metadata = fs::metadata(base)?;
-        if metadata.mode() & 0o1002 == 0o002 {
+        let user = rustix::process::geteuid().as_raw();
+        let refused = if metadata.mode() & 0o1022 != 0 && metadata.mode() & 0o1000 == 0 {
+            Some("is writable by group or others without the sticky bit")
+        } else if metadata.uid() != user && metadata.uid() != 0 {
+            Some("belongs to another user")
+        } else {
+            None
+        };
+        if let Some(refused) = refused {
             return Err(io::Error::other(format!(
-                "{} is writable by others without the sticky bit; set XDG_RUNTIME_DIR or TMPDIR to a private directory",
+                "{} {refused}, who could swap the directory for one of their own; set XDG_RUNTIME_DIR or TMPDIR to a private directory",
                 base.display()
             )));
         }
@@ -52,14 +60,23 @@ impl SecretFiles {
             match DirBuilder::new().mode(0o700).create(&dir) {
                 Ok(()) => {
                     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-                    let handle = match rustix::fs::open(&dir, flags, Mode::empty()) {
-                        Ok(handle) => handle,
+                    // Opened, then checked on the descriptor: the directory this process made.
+                    let opened =
+                        rustix::fs::open(&dir, flags, Mode::empty()).map_err(io::Error::from).and_then(|handle| {
+                            let stat = rustix::fs::fstat(&handle)?;
+                            if stat.st_uid == user && stat.st_mode & 0o7777 == 0o700 {
+                                Ok(handle)
+                            } else {
+                                Err(io::Error::other(format!("{} was swapped for another directory", dir.display())))
+                            }
+                        });
+                    return match opened {
+                        Ok(handle) => Ok(Self { dir, handle, written: 0 }),
                         Err(error) => {
                             let _ = fs::remove_dir(&dir);
-                            return Err(error.into());
+                            Err(error)
                         }
                     };
-                    return Ok(Self { dir, handle, written: 0 });
                 }
                 Err(error) if error.kind() == io::ErrorKind::AlreadyExists => last = Some(error),
                 Err(error) => return Err(error),
@@ -127,9 +144,11 @@ mod tests {
     #[test]
     fn a_base_others_may_write_to_without_the_sticky_bit_is_refused() {
         let base = tempfile::tempdir().unwrap();
-        fs::set_permissions(base.path(), fs::Permissions::from_mode(0o777)).unwrap();
-        let error = SecretFiles::create_in(base.path()).err().unwrap().to_string();
-        assert!(error.contains("writable by others without the sticky bit"), "{error}");
+        for mode in [0o777, 0o770, 0o702] {
+            fs::set_permissions(base.path(), fs::Permissions::from_mode(mode)).unwrap();
+            let error = SecretFiles::create_in(base.path()).err().unwrap().to_string();
+            assert!(error.contains("writable by group or others without the sticky bit"), "{mode:o}: {error}");
+        }
         fs::set_permissions(base.path(), fs::Permissions::from_mode(0o1777)).unwrap();
         assert!(SecretFiles::create_in(base.path()).is_ok());
     }

@@ -6,12 +6,14 @@
 //! `secrets run` (feature `cli`) does it for any program.
 
 use std::ffi::OsStr;
+use std::io;
+use std::path::PathBuf;
 use std::process::Command;
 
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::SecretContract;
-use crate::spec::VarSpec;
+use crate::spec::{Kind, VarSpec};
 
 #[cfg(all(feature = "cli", unix))]
 pub(crate) mod files;
@@ -23,47 +25,104 @@ pub(crate) mod text;
 /// environment: what a program needs to run at all, and no configuration.
 pub(crate) const KEPT_VARIABLES: [&str; 7] = ["PATH", "HOME", "USER", "LANG", "TZ", "TERM", "TMPDIR"];
 
-/// Every loaded variable, with its declared (composed) name, in the contract's order.
-///
-/// # Panics
-///
-/// When a loaded setting's type has no text form (see [`text`]): the message names the variable
-/// and the type.
-pub(crate) fn variables<C: SecretContract>(contract: &C) -> Vec<(&'static VarSpec, SecretString)> {
-    let vars = C::spec().vars();
-    contract
-        .__env_texts()
-        .into_iter()
-        .map(|(index, text)| {
-            let var = &vars[index];
-            match text {
-                Ok(text) => (var, text),
-                Err(ty) => panic!(
-                    "{} cannot be passed to a child process: its type `{ty}` has no text form; \
-                     implement `Display` for it",
-                    var.name()
-                ),
-            }
-        })
-        .collect()
+/// What a child is handed: every loaded variable with its text, and the declared variables
+/// that were not loaded.
+pub(crate) struct Passed {
+    /// Each loaded variable under its declared (composed) name, in the contract's order.
+    pub(crate) loaded: Vec<(&'static VarSpec, SecretString)>,
+    /// The declared variables with no value (an absent optional secret, a disabled section).
+    pub(crate) unloaded: Vec<&'static VarSpec>,
 }
 
-/// The names a child must not inherit beside `var`'s own value: `NAME_FILE` (a child with the
-/// same contract would refuse both), and the aliases and deprecated names with their `_FILE`.
-pub(crate) fn competing_names(var: &VarSpec) -> impl Iterator<Item = String> {
-    let others = var.aliases().iter().chain(var.deprecated_names()).copied();
-    std::iter::once(format!("{}_FILE", var.name()))
-        .chain(others.flat_map(|name| [name.to_owned(), format!("{name}_FILE")]))
-}
-
-/// Sets every loaded variable on `command` (see [`SecretContract::pass_to`]).
-pub(crate) fn pass_to<'c, C: SecretContract>(contract: &C, command: &'c mut Command) -> &'c mut Command {
-    for (var, text) in variables(contract) {
-        for name in competing_names(var) {
-            command.env_remove(name);
-        }
-        command.env(var.name(), text.expose_secret());
+impl Passed {
+    /// The variables of `contract`.
+    ///
+    /// # Panics
+    ///
+    /// When a loaded variable's type has no text form (see [`text`]): the message names the
+    /// variable and the type.
+    pub(crate) fn of<C: SecretContract>(contract: &C) -> Self {
+        let vars = C::spec().vars();
+        let mut is_loaded = vec![false; vars.len()];
+        let loaded = contract
+            .__env_texts()
+            .into_iter()
+            .map(|(index, text)| {
+                let var = &vars[index];
+                is_loaded[index] = true;
+                match text {
+                    Ok(text) => (var, text),
+                    Err(ty) => panic!("{}", no_text_form(var, ty)),
+                }
+            })
+            .collect();
+        let unloaded = vars.iter().zip(is_loaded).filter(|(_, loaded)| !loaded).map(|(var, _)| var).collect();
+        Self { loaded, unloaded }
     }
+
+    /// The texts of the loaded secrets, as the child gets them.
+    pub(crate) fn secret_texts(&self) -> impl Iterator<Item = &str> {
+        self.loaded.iter().filter(|(var, _)| var.kind() == Kind::Secret).map(|(_, text)| text.expose_secret())
+    }
+
+    /// Sets the variables on `command`: each loaded one under its name, or as the file
+    /// `as_file` writes for it (then `NAME_FILE`); each unloaded one empty, which a contract
+    /// reads as unset, so that a child with the same contract does not find a value this
+    /// program judged missing (in a `.env` of its own, under an alias it inherited). Every
+    /// variable's `NAME_FILE`, aliases and deprecated names are removed.
+    pub(crate) fn set_on(
+        &self,
+        command: &mut Command,
+        mut as_file: impl FnMut(&'static VarSpec, &SecretString) -> io::Result<Option<PathBuf>>,
+    ) -> io::Result<()> {
+        for (var, text) in &self.loaded {
+            remove_competing_names(command, var);
+            match as_file(var, text)? {
+                Some(path) => {
+                    command.env_remove(var.name());
+                    command.env(format!("{}_FILE", var.name()), path);
+                }
+                None => {
+                    command.env(var.name(), text.expose_secret());
+                }
+            }
+        }
+        for var in &self.unloaded {
+            remove_competing_names(command, var);
+            if var.allow_empty() {
+                // An empty text would be a value for it: unset is the nearest the child gets.
+                command.env_remove(var.name());
+            } else {
+                command.env(var.name(), "");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a variable cannot be handed to a child.
+fn no_text_form(var: &VarSpec, ty: &str) -> String {
+    let fix = match var.kind() {
+        Kind::Secret => "implement `SecretValue::secret_text` for it, or `Display` for the type in a `SecretBox`",
+        Kind::Config => "implement `Display` for it (in a generic contract, bound the type parameter by `Display`)",
+    };
+    format!("{} cannot be passed to a child process: no text form was found for its type `{ty}`; {fix}", var.name())
+}
+
+/// Removes the names a child must not inherit beside `var`'s own value: `NAME_FILE` (a child
+/// with the same contract would refuse both), and the aliases and deprecated names with their
+/// `_FILE`.
+fn remove_competing_names(command: &mut Command, var: &VarSpec) {
+    command.env_remove(format!("{}_FILE", var.name()));
+    for name in var.aliases().iter().chain(var.deprecated_names()) {
+        command.env_remove(name);
+        command.env_remove(format!("{name}_FILE"));
+    }
+}
+
+/// Sets every variable of `contract` on `command` (see [`SecretContract::pass_to`]).
+pub(crate) fn pass_to<'c, C: SecretContract>(contract: &C, command: &'c mut Command) -> &'c mut Command {
+    Passed::of(contract).set_on(command, |_, _| Ok(None)).expect("no file is written");
     command
 }
 

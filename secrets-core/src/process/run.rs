@@ -1,40 +1,50 @@
 //! `secrets run`: any program, in any language, started with the contract's variables.
 //!
 //! The contract is judged before anything starts (the caller exits 78 when it fails). The child
-//! then gets every loaded variable ([`pass_to`](super::pass_to), or
-//! [`pass_only_to`](super::pass_only_to) with `--clean-env`), its secrets optionally as files
-//! in a private directory (`--files`) and its output optionally masked (`--mask`). This process
-//! stays as the child's supervisor: it forwards the signals that would otherwise end it alone,
-//! waits, removes the files, and exits with the child's status (128 + N for signal N).
+//! then gets every loaded variable (as [`pass_to`](super::pass_to) sets them, on an environment
+//! with only the basics under `--clean-env`), its secrets optionally as files in a private
+//! directory (`--files`) and its output optionally masked (`--mask`). This process stays as
+//! the child's supervisor: it forwards the signals that would otherwise end it alone, waits,
+//! removes the files, and exits with the child's status (128 + N for signal N).
 
 use std::ffi::OsString;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::os::fd::AsFd;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use secrecy::ExposeSecret;
 use secrecy::zeroize::Zeroize;
-use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
-use signal_hook::iterator::SignalsInfo;
+use signal_hook::consts::signal::{
+    SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGIO, SIGPROF, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGXCPU, SIGXFSZ,
+};
 use signal_hook::iterator::exfiltrator::WithOrigin;
-use signal_hook::low_level::siginfo::Cause;
+use signal_hook::iterator::{Handle, SignalsInfo};
+use signal_hook::low_level::siginfo::{Cause, Origin};
 
+use super::Passed;
 use super::files::SecretFiles;
+use crate::redaction::kept;
 use crate::spec::Kind;
-use crate::{Redactor, SecretContract};
+use crate::{MASK, Redactor, SecretContract};
 
-/// The signals forwarded to the child: every one whose default action would end this process
-/// and leave the child running without its supervisor (and its secret files behind).
-const FORWARDED: [i32; 6] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2];
+/// The signals forwarded to the child: those whose default action would end this process and
+/// leave the child running without its supervisor (and its secret files behind). SIGKILL and
+/// SIGSTOP cannot be caught; real-time signals and Linux's SIGPWR are not handled.
+const FORWARDED: [i32; 12] =
+    [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGIO, SIGXCPU, SIGXFSZ];
 
-/// How long the masked output may stay idle, once the child has ended, before it is given up: a
+/// How long the masked output may stay idle once the child has ended before it is given up: a
 /// process the child left behind may hold the pipes open for ever.
 const IDLE_AFTER_EXIT: Duration = Duration::from_secs(1);
+
+/// How long the masked output may take in all once the child has ended: what is left is at
+/// most a pipe's worth, so a reader of this process's output that takes longer has stalled.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(10);
 
 /// The exit status when the command cannot be found, or cannot be executed (as shells say).
 const NOT_FOUND: i32 = 127;
@@ -55,46 +65,59 @@ pub(crate) struct RunOptions {
 /// Runs the command with the contract's variables; returns the exit status for this process.
 /// `err` gets this command's own messages, which never hold a value.
 pub(crate) fn run<C: SecretContract>(contract: &C, options: &RunOptions, err: &mut dyn Write) -> i32 {
-    let redactor = contract.redactor();
     let Some((program, args)) = options.command.split_first() else {
         let _ = writeln!(err, "secrets run: no command given; usage: secrets run [OPTIONS] -- CMD [ARGS...]");
         return 2;
     };
-    // The program is named in messages, masked: a command line can hold a secret.
-    let shown = redactor.redact(&program.to_string_lossy()).into_owned();
-    let mut command = Command::new(program);
-    command.args(args);
-    if options.clean_env {
-        super::keep_only_basics(&mut command);
-    }
-    let files = match options.files.then(SecretFiles::create).transpose() {
+    let passed = Passed::of(contract);
+    let redactor = child_redactor(contract, &passed);
+    let shown = shown_program(&program.to_string_lossy(), &redactor, &passed);
+    // Signals first: nothing is created before this process can clean up after one.
+    let supervisor = match Supervisor::start() {
+        Ok(supervisor) => supervisor,
+        Err(error) => {
+            let _ = writeln!(err, "secrets run: cannot handle signals: {error}");
+            return 1;
+        }
+    };
+    let mut files = match options.files.then(SecretFiles::create).transpose() {
         Ok(files) => files,
         Err(error) => {
             let _ = writeln!(err, "secrets run: cannot create a private directory for the secret files: {error}");
             return 1;
         }
     };
-    let mut files = files;
-    if let Err(error) = set_variables(contract, &mut command, files.as_mut()) {
-        let _ = writeln!(err, "secrets run: cannot write a secret file in {}: {error}", error_dir(files.as_ref()));
+    let mut command = Command::new(program);
+    command.args(args);
+    if options.clean_env {
+        super::keep_only_basics(&mut command);
+    }
+    let written = passed.set_on(&mut command, |var, text| match files.as_mut() {
+        Some(files) if var.kind() == Kind::Secret => files.write(var.name(), text).map(Some),
+        _ => Ok(None),
+    });
+    drop(passed);
+    if let Err(error) = written {
+        let dir = files.as_ref().map(|files| files.dir().display().to_string()).unwrap_or_default();
+        let _ = writeln!(err, "secrets run: cannot write a secret file in {dir}: {error}");
         return 1;
+    }
+    // Without a terminal the child gets a process group of its own: a signal sent to this
+    // process's group (`timeout`, `kill -- -PGID`) then reaches it once, forwarded. With one,
+    // it stays in the terminal's foreground group, to read the terminal and get Ctrl-C.
+    let shares_terminal = io::stdin().is_terminal();
+    if !shares_terminal {
+        command.process_group(0);
     }
     if options.mask {
         command.stdout(Stdio::piped()).stderr(Stdio::piped());
     }
-    // Registered before the child exists: a signal that comes meanwhile waits for it.
-    let signals = match SignalsInfo::<WithOrigin>::new(FORWARDED) {
-        Ok(signals) => signals,
-        Err(error) => {
-            let _ = writeln!(err, "secrets run: cannot handle signals: {error}");
-            return 1;
-        }
-    };
-    let spawned = command.spawn();
+    let spawned = supervisor.spawn(&mut command, shares_terminal);
     // The command holds the variables' values; they are not needed any more.
     drop(command);
     let mut child = match spawned {
-        Ok(child) => child,
+        Ok(Spawned::Child(child)) => child,
+        Ok(Spawned::Stopped(signal)) => return 128 + signal,
         Err(error) => {
             let _ = writeln!(err, "secrets run: cannot start {shown}: {error}");
             return match error.kind() {
@@ -104,12 +127,16 @@ pub(crate) fn run<C: SecretContract>(contract: &C, options: &RunOptions, err: &m
         }
     };
     let copiers = options.mask.then(|| Copiers::start(&mut child, &redactor));
-    let status = supervise(&mut child, signals);
-    if let Some(copiers) = copiers {
-        copiers.finish();
-    }
+    let status = supervisor.wait(&mut child);
+    // The secret files go as soon as the child is gone, before any output is drained.
     drop(files);
+    let output_written = copiers.is_none_or(|copiers| copiers.finish(supervisor.stopped()));
+    supervisor.close();
     match status {
+        Ok(status) if status.success() && !output_written => {
+            let _ = writeln!(err, "secrets run: {shown} succeeded, but not all of its masked output could be written");
+            1
+        }
         Ok(status) => exit_code(status),
         Err(error) => {
             let _ = writeln!(err, "secrets run: lost track of {shown}: {error}");
@@ -118,32 +145,23 @@ pub(crate) fn run<C: SecretContract>(contract: &C, options: &RunOptions, err: &m
     }
 }
 
-/// Sets the contract's variables on `command`: secrets as files when `files` is given.
-fn set_variables<C: SecretContract>(
-    contract: &C,
-    command: &mut Command,
-    mut files: Option<&mut SecretFiles>,
-) -> io::Result<()> {
-    for (var, text) in super::variables(contract) {
-        for name in super::competing_names(var) {
-            command.env_remove(name);
-        }
-        match files.as_deref_mut() {
-            Some(files) if var.kind() == Kind::Secret => {
-                let path = files.write(var.name(), &text)?;
-                command.env_remove(var.name());
-                command.env(format!("{}_FILE", var.name()), path);
-            }
-            _ => {
-                command.env(var.name(), text.expose_secret());
-            }
-        }
-    }
-    Ok(())
+/// The contract's redactor, with the texts the child was given: a binary secret goes as
+/// base64, a parsed one as its `Display`, which may differ from the text it was loaded from.
+fn child_redactor<C: SecretContract>(contract: &C, passed: &Passed) -> Redactor {
+    let texts = contract.__secret_texts();
+    kept::with_kept(C::spec(), |kept| {
+        let kept = kept.iter().map(ExposeSecret::expose_secret);
+        Redactor::new(texts.iter().map(|(_, text)| *text).chain(kept).chain(passed.secret_texts()))
+    })
 }
 
-fn error_dir(files: Option<&SecretFiles>) -> String {
-    files.map_or_else(String::new, |files| files.dir().display().to_string())
+/// The program's name for messages: masked whole when it holds six characters of a secret.
+fn shown_program(program: &str, redactor: &Redactor, passed: &Passed) -> String {
+    if passed.secret_texts().any(|secret| crate::load::holds_piece(program, secret, 6, false)) {
+        MASK.to_owned()
+    } else {
+        redactor.redact(program).into_owned()
+    }
 }
 
 /// The status a shell would give: the child's code, or 128 + the signal that ended it.
@@ -151,43 +169,121 @@ fn exit_code(status: ExitStatus) -> i32 {
     status.code().or_else(|| status.signal().map(|signal| 128 + signal)).unwrap_or(1)
 }
 
-/// Forwards signals to the child until it ends, then reaps it.
+/// A started child, or the signal that came before it could start.
+enum Spawned {
+    Child(Child),
+    Stopped(i32),
+}
+
+/// The child as the forwarding thread sees it.
+#[derive(Default)]
+struct State {
+    /// The child, once started.
+    child: Option<(rustix::process::Pid, bool)>,
+    /// Whether it has ended (it is waited for, not yet reaped: its id is not reused).
+    ended: bool,
+    /// A signal that came before the child started: it is then not started.
+    early: Option<i32>,
+}
+
+/// The thread that forwards signals to the child, from before it starts until it is reaped.
 ///
-/// The child is waited for without being reaped first (`waitid` with `WNOWAIT`): until it is
-/// reaped its process id cannot be reused, so a signal forwarded meanwhile reaches it or its
-/// exit, never another process.
-fn supervise(child: &mut Child, mut signals: SignalsInfo<WithOrigin>) -> io::Result<ExitStatus> {
-    let pid = rustix::process::Pid::from_child(child);
-    let ended = Arc::new(Mutex::new(false));
-    let handle = signals.handle();
-    let forwarder = {
-        let ended = Arc::clone(&ended);
-        thread::spawn(move || {
-            for origin in signals.forever() {
-                let ended = ended.lock().unwrap_or_else(PoisonError::into_inner);
-                // The kernel sends a terminal's signals (Ctrl-C, Ctrl-\, a hangup) to its whole
-                // foreground process group, the child included: forwarding them would deliver
-                // them twice. Those another process sent reach this process alone.
-                if !*ended && origin.cause != Cause::Kernel {
-                    if let Some(signal) = rustix::process::Signal::from_named_raw(origin.signal) {
-                        let _ = rustix::process::kill_process(pid, signal);
+/// The child is waited for without being reaped first (`waitid` with `WNOWAIT`), and marked
+/// ended under the same lock the forwarding takes: until it is reaped its process id cannot be
+/// reused, so a forwarded signal reaches it or its exit, never another process.
+struct Supervisor {
+    state: Arc<Mutex<State>>,
+    /// Set by a signal that comes after the child ended: stop waiting for its output.
+    stopped: Arc<AtomicBool>,
+    handle: Handle,
+    thread: JoinHandle<()>,
+    /// A handler for SIGCHLD, so that one ignored by the parent (and so inherited) does not
+    /// make the kernel reap the child before it is waited for.
+    sigchld: signal_hook::SigId,
+}
+
+impl Supervisor {
+    fn start() -> io::Result<Self> {
+        let sigchld = signal_hook::flag::register(SIGCHLD, Arc::new(AtomicBool::new(false)))?;
+        let mut signals = SignalsInfo::<WithOrigin>::new(FORWARDED)?;
+        let (state, stopped) = (Arc::new(Mutex::new(State::default())), Arc::new(AtomicBool::new(false)));
+        let handle = signals.handle();
+        let thread = {
+            let (state, stopped) = (Arc::clone(&state), Arc::clone(&stopped));
+            thread::spawn(move || {
+                for origin in signals.forever() {
+                    let mut state = lock(&state);
+                    match state.child {
+                        _ if state.ended => stopped.store(true, Ordering::Relaxed),
+                        None => {
+                            state.early.get_or_insert(origin.signal);
+                        }
+                        Some((pid, shares_terminal)) => {
+                            if forwards(&origin, shares_terminal) {
+                                if let Some(signal) = rustix::process::Signal::from_named_raw(origin.signal) {
+                                    let _ = rustix::process::kill_process(pid, signal);
+                                }
+                            }
+                        }
                     }
                 }
-            }
-        })
-    };
-    let waited = loop {
-        let options = rustix::process::WaitIdOptions::EXITED | rustix::process::WaitIdOptions::NOWAIT;
-        match rustix::process::waitid(rustix::process::WaitId::Pid(pid), options) {
-            Err(rustix::io::Errno::INTR) => {}
-            other => break other.map(drop).map_err(io::Error::from),
+            })
+        };
+        Ok(Self { state, stopped, handle, thread, sigchld })
+    }
+
+    /// Starts the child, unless a signal came first.
+    fn spawn(&self, command: &mut Command, shares_terminal: bool) -> io::Result<Spawned> {
+        let mut state = lock(&self.state);
+        if let Some(signal) = state.early {
+            return Ok(Spawned::Stopped(signal));
         }
-    };
-    *ended.lock().unwrap_or_else(PoisonError::into_inner) = true;
-    let status = waited.and_then(|()| child.wait());
-    handle.close();
-    let _ = forwarder.join();
-    status
+        let child = command.spawn()?;
+        state.child = Some((rustix::process::Pid::from_child(&child), shares_terminal));
+        Ok(Spawned::Child(child))
+    }
+
+    /// Waits for the child to end, then reaps it.
+    fn wait(&self, child: &mut Child) -> io::Result<ExitStatus> {
+        let pid = rustix::process::Pid::from_child(child);
+        let waited = loop {
+            let options = rustix::process::WaitIdOptions::EXITED | rustix::process::WaitIdOptions::NOWAIT;
+            match rustix::process::waitid(rustix::process::WaitId::Pid(pid), options) {
+                Err(rustix::io::Errno::INTR) => {}
+                other => break other.map(drop).map_err(io::Error::from),
+            }
+        };
+        lock(&self.state).ended = true;
+        waited.and_then(|()| child.wait())
+    }
+
+    /// Whether a signal came after the child ended.
+    fn stopped(&self) -> &AtomicBool {
+        &self.stopped
+    }
+
+    fn close(self) {
+        self.handle.close();
+        let _ = self.thread.join();
+        signal_hook::low_level::unregister(self.sigchld);
+    }
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether a signal this process got should go to the child.
+///
+/// A child in a process group of its own gets none by itself. One that shares the terminal's
+/// foreground group already got what the terminal sent to the group (the kernel sends Ctrl-C's
+/// SIGINT, Ctrl-\'s SIGQUIT to all of it), except a hangup's SIGHUP, which goes to the session
+/// leader alone: forwarded when this process is that leader.
+fn forwards(origin: &Origin, shares_terminal: bool) -> bool {
+    if !shares_terminal || origin.cause != Cause::Kernel {
+        return true;
+    }
+    origin.signal == SIGHUP && rustix::process::getsid(None).is_ok_and(|sid| sid == rustix::process::getpid())
 }
 
 /// The threads that copy the child's stdout and stderr through the redactor, each in order.
@@ -202,30 +298,40 @@ struct Progress {
     written: AtomicU64,
     /// Whether it is waiting for the child's output (rather than writing it out).
     reading: AtomicBool,
+    /// Whether writing out failed (this process's output is closed or full).
+    failed: AtomicBool,
 }
 
 impl Copiers {
     fn start(child: &mut Child, redactor: &Redactor) -> Self {
         let mut threads = Vec::new();
-        if let (Some(from), Ok(to)) = (child.stdout.take(), io::stdout().as_fd().try_clone_to_owned()) {
-            threads.push(copy(from, std::fs::File::from(to), redactor.clone()));
+        if let Some(from) = child.stdout.take() {
+            threads.push(copy(from, io::stdout().as_fd().try_clone_to_owned(), redactor.clone()));
         }
-        if let (Some(from), Ok(to)) = (child.stderr.take(), io::stderr().as_fd().try_clone_to_owned()) {
-            threads.push(copy(from, std::fs::File::from(to), redactor.clone()));
+        if let Some(from) = child.stderr.take() {
+            threads.push(copy(from, io::stderr().as_fd().try_clone_to_owned(), redactor.clone()));
         }
         Self { threads }
     }
 
-    /// Waits for the copies to reach the end of the child's output; gives up on a pipe that
-    /// stays idle (a process the child left behind holds it open), never on one being written.
-    fn finish(self) {
+    /// Waits, once the child has ended, for its output to be written out; gives up on a pipe
+    /// that stays idle (a process the child left behind holds it open), on output that takes
+    /// too long in all (its reader has stalled), and when a signal comes. Returns whether all
+    /// the output the copies read was written.
+    fn finish(self, stopped: &AtomicBool) -> bool {
+        let deadline = Instant::now() + DRAIN_AFTER_EXIT;
+        let mut complete = true;
         for (thread, progress) in self.threads {
             let (mut seen, mut since) = (progress.written.load(Ordering::Relaxed), Instant::now());
             while !thread.is_finished() {
                 let written = progress.written.load(Ordering::Relaxed);
                 if written != seen || !progress.reading.load(Ordering::Relaxed) {
                     (seen, since) = (written, Instant::now());
-                } else if since.elapsed() > IDLE_AFTER_EXIT {
+                }
+                let idle = progress.reading.load(Ordering::Relaxed) && since.elapsed() > IDLE_AFTER_EXIT;
+                if idle || Instant::now() > deadline || stopped.load(Ordering::Relaxed) {
+                    // Given up while writing: what was read is not all out.
+                    complete &= progress.reading.load(Ordering::Relaxed);
                     break;
                 }
                 thread::sleep(Duration::from_millis(5));
@@ -233,7 +339,9 @@ impl Copiers {
             if thread.is_finished() {
                 let _ = thread.join();
             }
+            complete &= !progress.failed.load(Ordering::Relaxed);
         }
+        complete
     }
 }
 
@@ -241,13 +349,18 @@ impl Copiers {
 /// for a tail that could begin a secret, which waits for the next read (or the end).
 fn copy(
     mut from: impl Read + Send + 'static,
-    to: std::fs::File,
+    to: io::Result<std::os::fd::OwnedFd>,
     redactor: Redactor,
 ) -> (JoinHandle<()>, Arc<Progress>) {
     let progress = Arc::new(Progress::default());
     let shared = Arc::clone(&progress);
     let thread = thread::spawn(move || {
-        let mut writer = redactor.writer(to);
+        let Ok(to) = to else {
+            // Nowhere to write: the child sees its output closed.
+            shared.failed.store(true, Ordering::Relaxed);
+            return;
+        };
+        let mut writer = redactor.writer(std::fs::File::from(to));
         let mut buffer = vec![0u8; 64 * 1024];
         loop {
             shared.reading.store(true, Ordering::Relaxed);
@@ -256,9 +369,10 @@ fn copy(
             match read {
                 Ok(0) => break,
                 Ok(n) => {
-                    // This process's output is gone (a closed pipe): stop reading, so the child
-                    // sees its own output closed rather than blocking on a full pipe.
+                    // This process's output is gone (a closed pipe, a full disk): stop reading,
+                    // so the child sees its own output closed rather than blocking on a full pipe.
                     if writer.write_all(&buffer[..n]).and_then(|()| writer.flush()).is_err() {
+                        shared.failed.store(true, Ordering::Relaxed);
                         break;
                     }
                     shared.written.fetch_add(n as u64, Ordering::Relaxed);

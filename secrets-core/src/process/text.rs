@@ -48,10 +48,14 @@ fn joined(items: impl Iterator<Item = String>, sep: &str) -> SecretString {
     out.into()
 }
 
-/// A `Duration` as the settings parser reads it: `1h30m`, `250ms`, `0s` (milliseconds at most).
+/// A `Duration` as the settings parser reads it: `1h30m`, `250ms`, `0s`. The parser reads
+/// whole milliseconds up to `u64::MAX`: a part of a millisecond counts as one more (so a
+/// duration that is not zero never becomes zero), and a longer duration is written as the
+/// longest it reads.
 pub(crate) fn duration_text(duration: Duration) -> String {
     const UNITS: [(&str, u128); 5] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)];
-    let mut millis = duration.as_millis();
+    let part = u128::from(duration.subsec_nanos() % 1_000_000 != 0);
+    let mut millis = (duration.as_millis() + part).min(u128::from(u64::MAX));
     if millis == 0 {
         return "0s".to_owned();
     }
@@ -195,9 +199,13 @@ mod tests {
 
     #[test]
     fn written_durations_parse_back() {
-        for millis in [1, 999, 1000, 61_000, 3_600_000, 86_400_000, 90_061_001, 12_345_678_901] {
+        for millis in [1, 999, 1000, 61_000, 3_600_000, 86_400_000, 90_061_001, 12_345_678_901, u64::MAX] {
             let duration = Duration::from_millis(millis);
             assert_eq!(crate::value::parse_duration(&duration_text(duration)), Ok(duration), "{millis}");
         }
+        let longest = Ok(Duration::from_millis(u64::MAX));
+        assert_eq!(crate::value::parse_duration(&duration_text(Duration::MAX)), longest);
+        assert_eq!(duration_text(Duration::from_micros(1)), "1ms");
+        assert_eq!(duration_text(Duration::from_micros(1500)), "2ms");
     }
 }
