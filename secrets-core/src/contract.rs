@@ -44,6 +44,16 @@ pub trait SecretContract: Sized + std::fmt::Debug {
         })
     }
 
+    /// Loads from the standard sources under [`Policy::startup`] like [`load`](Self::load), then
+    /// follows them (feature `live`): see [`Live`](crate::Live).
+    #[cfg(feature = "live")]
+    fn live() -> Result<crate::Live<Self>, ContractError>
+    where
+        Self: Send + Sync + 'static,
+    {
+        crate::Live::builder().build()
+    }
+
     /// Loads from the standard sources (environment, then nearest `.env`) under [`Policy::startup`].
     fn load() -> Result<Self, ContractError> {
         Self::load_with(&Sources::standard(), Policy::startup())

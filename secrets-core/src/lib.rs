@@ -343,6 +343,8 @@ mod config_enum;
 mod contract;
 mod error;
 mod exit;
+#[cfg(feature = "live")]
+mod live;
 mod load;
 mod policy;
 mod process;
@@ -360,6 +362,8 @@ pub use config_enum::{ConfigEnum, EnumError};
 pub use contract::SecretContract;
 pub use error::{ContractError, SecretError};
 pub use exit::{EX_CONFIG, config_error};
+#[cfg(feature = "live")]
+pub use live::{FailedReload, Live, LiveBuilder, LiveStatus, LiveVar};
 pub use policy::Policy;
 #[cfg(feature = "tracing")]
 pub use redaction::RedactingMakeWriter;

@@ -844,6 +844,19 @@ fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
     contract
 }
 
+/// Builds a contract to be used, keeping the texts of its secrets whose type keeps none (for
+/// its redactor).
+fn build_kept<C: SecretContract>(source: &dyn Source) -> (Option<C>, Values<'_>) {
+    let mut values = Values::new(C::spec(), source);
+    values.loading = true;
+    let contract = build::<C>(&mut values);
+    if contract.is_some() && !values.kept.is_empty() {
+        let texts = std::mem::take(&mut values.kept).into_iter().map(|(_, text)| text).collect();
+        crate::redaction::kept::keep(C::spec(), texts);
+    }
+    (contract, values)
+}
+
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
 pub(crate) fn evaluate<C: SecretContract>(source: &dyn Source, policy: Policy) -> (StatusReport, Option<C>) {
     let mut values = Values::new(C::spec(), source);
@@ -870,13 +883,7 @@ pub(crate) fn load_reporting<C: SecretContract>(
     source: &dyn Source,
     policy: Policy,
 ) -> Result<(C, Option<StatusReport>), ContractError> {
-    let mut values = Values::new(C::spec(), source);
-    values.loading = true;
-    let contract = build::<C>(&mut values);
-    if contract.is_some() && !values.kept.is_empty() {
-        let texts = std::mem::take(&mut values.kept).into_iter().map(|(_, text)| text).collect();
-        crate::redaction::kept::keep(C::spec(), texts);
-    }
+    let (contract, values) = build_kept::<C>(source);
     match contract {
         // Everything in order: no report to build.
         Some(contract) if values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty() => {
@@ -884,6 +891,21 @@ pub(crate) fn load_reporting<C: SecretContract>(
         }
         Some(contract) => Ok((contract, Some(accept(report(C::spec(), values, source, policy), policy)?))),
         None => Err(ContractError::new(failed_report(report(C::spec(), values, source, policy)))),
+    }
+}
+
+/// Loads a contract with its report, failing when the policy does not hold: what a live
+/// contract serves, and shows.
+#[cfg(feature = "live")]
+pub(crate) fn load_full<C: SecretContract>(
+    source: &dyn Source,
+    policy: Policy,
+) -> Result<(C, StatusReport), ContractError> {
+    let (contract, values) = build_kept::<C>(source);
+    let report = report(C::spec(), values, source, policy);
+    match contract {
+        Some(contract) => Ok((contract, accept(report, policy)?)),
+        None => Err(ContractError::new(failed_report(report))),
     }
 }
 

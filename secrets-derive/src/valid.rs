@@ -69,10 +69,11 @@ pub(crate) fn check(cx: &mut Ctxt, contract: &Contract<'_>) -> Vec<bool> {
 }
 
 /// The methods `SecretContract` provides: an accessor of the same name would hide them.
-const TRAIT_METHODS: [&str; 17] = [
+const TRAIT_METHODS: [&str; 18] = [
     "spec",
     "redactor",
     "load",
+    "live",
     "load_from",
     "load_with",
     "load_or_exit",

@@ -15,7 +15,7 @@
 //! (`VAULT_ADDR`, `VAULT_TOKEN`, and the KV v2 paths in `VAULT_SECRET_PATHS`).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Router;
 use axum::extract::State;
@@ -26,7 +26,15 @@ use std::path::PathBuf;
 
 use std::time::Duration;
 
-use secrets_core::{ConfigEnum, Problems, SecretContract, SecretString, Sources, VaultConfig, config_error};
+use secrets_core::{ConfigEnum, Live, Problems, SecretContract, SecretString, Sources, VaultConfig, config_error};
+
+/// How often the service asks Vault for new versions.
+#[derive(SecretContract)]
+struct PollSetting {
+    /// How often each Vault path is asked for its version
+    #[config(default = "60s")]
+    vault_poll: Duration,
+}
 
 /// Where the service's secrets live besides the standard sources.
 #[derive(SecretContract)]
@@ -39,18 +47,35 @@ struct SecretLocations {
     vault_secret_paths: Option<String>,
 }
 
-/// The standard sources plus the secrets directory and Vault paths the environment names.
-fn sources(base: Sources) -> Sources {
-    let locations = SecretLocations::load_or_exit();
-    let mut sources = base;
-    if let Ok(dir) = locations.secrets_dir() {
-        sources = sources.secrets_dir(dir);
+/// Where the service's secrets are, read once at startup.
+struct Locations {
+    secrets_dir: Option<PathBuf>,
+    vault: Option<(VaultConfig, Vec<String>)>,
+}
+
+impl Locations {
+    fn from_env() -> Self {
+        let locations = SecretLocations::load_or_exit();
+        let paths = locations
+            .vault_secret_paths()
+            .ok()
+            .map(|paths| paths.split(',').map(|path| path.trim().to_owned()).collect());
+        Self { secrets_dir: locations.secrets_dir().ok().cloned(), vault: VaultConfig::from_env().zip(paths) }
     }
-    if let (Ok(paths), Some(vault)) = (locations.vault_secret_paths(), VaultConfig::from_env()) {
-        let paths: Vec<&str> = paths.split(',').map(str::trim).collect();
-        sources = sources.vault(&vault, &paths);
+
+    /// The standard sources plus the secrets directory and Vault paths the environment names;
+    /// built anew for each reload, so a rewritten `.env` and new Vault versions are read.
+    fn sources(&self, base: Sources) -> Sources {
+        let mut sources = base;
+        if let Some(dir) = &self.secrets_dir {
+            sources = sources.secrets_dir(dir);
+        }
+        if let Some((vault, paths)) = &self.vault {
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            sources = sources.vault(vault, &paths);
+        }
+        sources
     }
-    sources
 }
 
 /// The database section: `DATABASE_URL`, `DATABASE_MIN_CONNS`, `DATABASE_MAX_CONNS`.
@@ -132,21 +157,42 @@ fn check_service(secrets: &ServiceSecrets, problems: &mut Problems) {
     }
 }
 
-/// What the handlers share: the status report rendered at startup.
+/// What the handlers share: the live contract, and what is rebuilt when a secret rotates.
 struct AppState {
-    status_json: String,
+    secrets: Live<ServiceSecrets>,
+    pool: Arc<Mutex<Pool>>,
+}
+
+/// Stands for the database pool: built from `DATABASE_URL`, rebuilt when it rotates.
+struct Pool {
+    generation: u64,
+    max_conns: u32,
+}
+
+impl Pool {
+    fn connect(secrets: &ServiceSecrets, generation: u64) -> Self {
+        // A real service opens its connections here, with `secrets.database().url()`.
+        Self { generation, max_conns: *secrets.database().max_conns() }
+    }
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
+    let locations = Locations::from_env();
     if std::env::args().nth(1).as_deref() == Some("secrets") {
-        std::process::exit(secrets_core::cli::run_from_with::<ServiceSecrets>(std::env::args_os().skip(1), sources));
+        let extend = |base| locations.sources(base);
+        std::process::exit(secrets_core::cli::run_from_with::<ServiceSecrets>(std::env::args_os().skip(1), extend));
     }
     tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
 
-    // Startup validation comes first: nothing is bound until the contract holds.
-    let sources = sources(Sources::standard());
-    let secrets = ServiceSecrets::load_from(&sources).unwrap_or_else(|error| config_error(&error));
+    // Startup validation comes first: nothing is bound until the contract holds. Then the
+    // contract follows its sources: a rotated secret is served once it passes the policy.
+    let live = Live::<ServiceSecrets>::builder()
+        .sources(move || locations.sources(Sources::standard()))
+        .poll(poll_interval())
+        .build()
+        .unwrap_or_else(|error| config_error(&error));
+    let secrets = live.get();
     if !secrets.has_summaries() {
         tracing::info!("summaries are off: OPENAI_API_KEY is not set");
     }
@@ -159,17 +205,42 @@ async fn main() -> std::io::Result<()> {
         timeout = ?secrets.request_timeout(),
         "database pool"
     );
-    let state = Arc::new(AppState { status_json: ServiceSecrets::status_from(&sources).to_json() });
+    let pool = Arc::new(Mutex::new(Pool::connect(&secrets, 1)));
+    let rebuilt = Arc::clone(&pool);
+    live.on_change(move |secrets| {
+        let mut pool = rebuilt.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *pool = Pool::connect(secrets, pool.generation + 1);
+        tracing::info!(generation = pool.generation, "secrets rotated: database pool rebuilt");
+    });
+    let bind_addr = *secrets.bind_addr();
+    drop(secrets);
+    let state = Arc::new(AppState { secrets: live, pool });
 
-    let app =
-        Router::new().route("/healthz", get(|| async { "ok" })).route("/secrets/status", get(status)).with_state(state);
-    let listener = tokio::net::TcpListener::bind(secrets.bind_addr()).await?;
+    let app = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/secrets/status", get(status))
+        .route("/pool", get(pool_info))
+        .with_state(state);
+    let listener = tokio::net::TcpListener::bind(bind_addr).await?;
     println!("listening on {}", listener.local_addr()?);
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
+/// The report of the values being served, with each variable's last change and the last
+/// failed reload: never a value.
 async fn status(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], state.status_json.clone())
+    ([(header::CONTENT_TYPE, "application/json")], state.secrets.status().to_json())
+}
+
+/// Which pool serves: its generation goes up each time a rotation rebuilds it.
+async fn pool_info(State(state): State<Arc<AppState>>) -> String {
+    let pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    format!("generation {} of at most {} connections", pool.generation, pool.max_conns)
+}
+
+/// How often Vault paths are asked for their version: `VAULT_POLL`, else 60 s.
+fn poll_interval() -> Duration {
+    *PollSetting::load_or_exit().vault_poll()
 }
 
 async fn shutdown_signal() {

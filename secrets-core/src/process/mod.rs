@@ -61,6 +61,7 @@ impl Passed {
     }
 
     /// The texts of the loaded secrets, as the child gets them.
+    #[cfg(all(feature = "cli", unix))]
     pub(crate) fn secret_texts(&self) -> impl Iterator<Item = &str> {
         self.loaded.iter().filter(|(var, _)| var.kind() == Kind::Secret).map(|(_, text)| text.expose_secret())
     }

@@ -391,6 +391,7 @@ impl StatusReport {
     }
 
     /// One line per warning (variables, rules, unknown names), as the failure text words them.
+    #[cfg(all(feature = "cli", unix))]
     pub(crate) fn warning_lines(&self) -> Vec<String> {
         let entries = self.at_level(Level::Warning).map(Entry::problem_line);
         let rules = self.rules.iter().filter(|rule| rule.level == Level::Warning).map(ToString::to_string);

@@ -29,6 +29,9 @@ pub struct Sources {
     problems: Vec<SourceError>,
     /// The cap for `.env` files added from now on; `None` is [`DEFAULT_MAX_FILE_SIZE`].
     dotenv_max_size: Option<u64>,
+    /// The directories a `.env` was looked for in, nearest first, for a live contract to watch.
+    #[cfg(feature = "live")]
+    dotenv_dirs: Vec<PathBuf>,
 }
 
 impl Sources {
@@ -85,8 +88,18 @@ impl Sources {
 
     /// Adds the nearest `.env` in `dir` or one of its ancestors, if any.
     #[must_use]
-    pub fn dotenv_upward_from(self, dir: &Path) -> Self {
-        match DotenvSource::find_upward(dir) {
+    pub fn dotenv_upward_from(#[allow(unused_mut)] mut self, dir: &Path) -> Self {
+        let found = DotenvSource::find_upward(dir);
+        // A `.env` that appears nearer than the one found (or anywhere, when none was) would be
+        // found next time.
+        #[cfg(feature = "live")]
+        self.dotenv_dirs.extend(
+            dir.ancestors()
+                .take_while(|ancestor| found.as_deref().and_then(Path::parent).is_none_or(|parent| *ancestor != parent))
+                .chain(found.as_deref().and_then(Path::parent))
+                .map(Path::to_owned),
+        );
+        match found {
             Some(path) => self.dotenv_file(path),
             None => self.noted(format!("no .env found from {} upward", dir.display())),
         }
@@ -215,5 +228,15 @@ impl Source for Sources {
         let mut problems = self.problems.clone();
         problems.extend(self.layers.iter().flat_map(|layer| layer.problems()));
         problems
+    }
+
+    #[cfg(feature = "live")]
+    fn watched(&self, watched: &mut crate::live::Watched) {
+        for layer in &self.layers {
+            layer.watched(watched);
+        }
+        for dir in &self.dotenv_dirs {
+            watched.dotenv_dir(dir);
+        }
     }
 }

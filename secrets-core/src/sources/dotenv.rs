@@ -120,6 +120,11 @@ impl Source for DotenvSource {
     fn names(&self) -> Vec<String> {
         self.vars.keys().cloned().collect()
     }
+
+    #[cfg(feature = "live")]
+    fn watched(&self, watched: &mut crate::live::Watched) {
+        watched.file(&self.path);
+    }
 }
 
 /// Parses with `dotenvy`; a later definition of a name replaces an earlier one.

@@ -191,4 +191,9 @@ impl Source for SecretDir {
         let kind = if self.credentials { "credentials" } else { "secrets directory" };
         vec![format!("{kind} {}", self.dir.display())]
     }
+
+    #[cfg(feature = "live")]
+    fn watched(&self, watched: &mut crate::live::Watched) {
+        watched.dir(&self.dir);
+    }
 }

@@ -91,6 +91,12 @@ pub trait Source {
     fn names(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Adds what this source reads (files, directories, Vault paths) to `watched`, for a
+    /// [`Live`](crate::Live) contract to watch.
+    #[cfg(feature = "live")]
+    #[doc(hidden)]
+    fn watched(&self, _watched: &mut crate::live::Watched) {}
 }
 
 impl<S: Source + ?Sized> Source for &S {
@@ -124,6 +130,11 @@ impl<S: Source + ?Sized> Source for &S {
 
     fn names(&self) -> Vec<String> {
         (**self).names()
+    }
+
+    #[cfg(feature = "live")]
+    fn watched(&self, watched: &mut crate::live::Watched) {
+        (**self).watched(watched);
     }
 }
 

@@ -148,8 +148,12 @@ impl VaultConfig {
             Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, target, role_id, secret_id)?),
         };
         let mut values = HashMap::new();
+        #[cfg(feature = "live")]
+        let mut versions = Vec::new();
         for path in paths {
             let (data, version) = self.read_path(&agent, target, token.as_ref(), path)?;
+            #[cfg(feature = "live")]
+            versions.push(((*path).to_owned(), version));
             for (key, value) in data {
                 let Some(value) = value else { continue };
                 let origin = Origin::Vault { path: (*path).into(), key: key.as_str().into(), version };
@@ -160,7 +164,39 @@ impl VaultConfig {
             addr: self.addr.clone(),
             paths: paths.iter().map(|path| (*path).to_owned()).collect(),
             values,
+            #[cfg(feature = "live")]
+            read: (self.clone(), versions),
         })
+    }
+
+    /// The current version of the KV v2 secret at `path`: one request to its metadata (after
+    /// an AppRole login, when that is the method), for a live contract that polls.
+    #[cfg(feature = "live")]
+    pub(crate) fn current_version(&self, path: &str) -> Result<u64, SourceError> {
+        let Some(target) = &self.target else {
+            return Err(self.error("-", "VAULT_ADDR is not a URL such as https://vault.internal:8200"));
+        };
+        let Some((mount, rest)) = path.split_once('/').filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
+        else {
+            return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
+        };
+        let agent = self.agent()?;
+        let token = match &self.auth {
+            Auth::None => None,
+            Auth::Token(token) => Some(token.clone()),
+            Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, target, role_id, secret_id)?),
+        };
+        let mut request = agent.get(format!("{target}/v1/{mount}/metadata/{rest}"));
+        if let Some(token) = &token {
+            request = request.header("X-Vault-Token", token.expose_secret());
+        }
+        if let Some(namespace) = &self.namespace {
+            request = request.header("X-Vault-Namespace", namespace);
+        }
+        let mut json = self.json(path, request.call())?;
+        let version = json.pointer("/data/current_version").and_then(Value::as_u64);
+        wipe(&mut json);
+        version.ok_or_else(|| self.error(path, "its metadata holds no current version"))
     }
 
     fn error(&self, path: &str, reason: impl Into<String>) -> SourceError {
@@ -373,6 +409,9 @@ pub struct VaultSource {
     addr: String,
     paths: Vec<String>,
     values: HashMap<String, (KvValue, Origin)>,
+    /// How the paths were read, and the version of each, for a live contract to poll.
+    #[cfg(feature = "live")]
+    read: (VaultConfig, Vec<(String, Option<u64>)>),
 }
 
 impl std::fmt::Debug for VaultSource {
@@ -402,5 +441,13 @@ impl Source for VaultSource {
 
     fn names(&self) -> Vec<String> {
         self.values.keys().cloned().collect()
+    }
+
+    #[cfg(feature = "live")]
+    fn watched(&self, watched: &mut crate::live::Watched) {
+        let (config, versions) = &self.read;
+        for (path, version) in versions {
+            watched.vault(crate::live::VaultPath { config: config.clone(), path: path.clone(), version: *version });
+        }
     }
 }
