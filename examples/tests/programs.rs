@@ -257,6 +257,109 @@ fn service_takes_its_secrets_from_a_mounted_directory() {
     assert_eq!(json["secrets"][3]["source"]["kind"], "file");
 }
 
+/// How long a rotation may take to be served by the service before a test fails (it comes
+/// within a second; the margin is for a loaded machine).
+const DEADLINE: Duration = Duration::from_secs(10);
+
+/// Polls `what` until it holds, or fails after [`DEADLINE`].
+fn eventually(what: &str, mut holds: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !holds() {
+        assert!(start.elapsed() < DEADLINE, "{what}: not within {DEADLINE:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A Kubernetes secret volume in a temporary directory: `name -> ..data/name`, `..data ->
+/// ..<timestamp>`; a new version goes to a new timestamped directory, and `..data` is swapped
+/// to it by renaming a temporary link over it, as the kubelet does.
+struct Mount {
+    dir: tempfile::TempDir,
+    version: usize,
+}
+
+impl Mount {
+    /// A mount holding `files` (name, content), each `name` a link into `..data`.
+    fn new(files: &[(&str, &str)]) -> Self {
+        let mut mount = Self { dir: tempfile::tempdir().unwrap(), version: 0 };
+        mount.publish(files);
+        for (name, _) in files {
+            std::os::unix::fs::symlink(format!("..data/{name}"), mount.path().join(name)).unwrap();
+        }
+        mount
+    }
+
+    /// The mount's directory.
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `files` to a new timestamped directory (mode 0600) and swaps `..data` to it.
+    fn publish(&mut self, files: &[(&str, &str)]) {
+        self.version += 1;
+        let version = format!("..2026_12_01_00_00_{:02}.{}", self.version, 1000 + self.version);
+        std::fs::create_dir(self.path().join(&version)).unwrap();
+        for (name, content) in files {
+            private_file(&self.path().join(&version), name, content);
+        }
+        let tmp = self.path().join("..data_tmp");
+        std::os::unix::fs::symlink(&version, &tmp).unwrap();
+        std::fs::rename(&tmp, self.path().join("..data")).unwrap();
+    }
+}
+
+/// What the service's `/pool` says.
+fn pool(addr: &str) -> String {
+    let (status_line, body) = get(addr, "/pool");
+    assert_eq!(status_line, "HTTP/1.1 200 OK");
+    body
+}
+
+/// The `live.variables` entry of `name` in a served status.
+fn live_variable<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    let variables = json["live"]["variables"].as_array().unwrap_or_else(|| panic!("no live.variables: {json}"));
+    variables.iter().find(|var| var["name"] == name).unwrap_or_else(|| panic!("no {name} in live.variables: {json}"))
+}
+
+#[test]
+fn service_takes_a_rotated_secret_from_its_mount_and_keeps_it_when_the_next_is_empty() {
+    let mut mount = Mount::new(&[("database_url", CANARIES[0]), ("session_key", CANARIES[1])]);
+    let dir = mount.path().to_str().unwrap().to_owned();
+    let (running, addr, mut stderr) =
+        start_service(mount.path(), &[("SECRETS_DIR", &dir), ("BIND_ADDR", "127.0.0.1:0")]);
+    assert!(pool(&addr).starts_with("generation 1 of at most 10 connections"), "{}", pool(&addr));
+    let json = served_status(&addr);
+    assert_eq!((&json["ok"], &json["live"]["swaps"], &json["live"]["stale"]), (&true.into(), &0.into(), &false.into()));
+
+    // A new DATABASE_URL, published as the kubelet does: served, and the pool rebuilt from it.
+    mount.publish(&[("database_url", CANARIES[2]), ("session_key", CANARIES[1])]);
+    eventually("/pool says generation 2", || pool(&addr).starts_with("generation 2 "));
+    let json = served_status(&addr);
+    assert_eq!(json["live"]["swaps"], 1, "{json}");
+    assert_eq!(json["live"]["stale"], false, "{json}");
+    assert!(live_variable(&json, "DATABASE_URL")["last_change"].is_string(), "{json}");
+    assert!(live_variable(&json, "SESSION_KEY")["last_change"].is_null(), "{json}");
+
+    // An empty DATABASE_URL fails the policy: not served, the pool stays, the status says why.
+    mount.publish(&[("database_url", ""), ("session_key", CANARIES[1])]);
+    eventually("/secrets/status says live.stale", || served_status(&addr)["live"]["stale"] == true);
+    assert!(pool(&addr).starts_with("generation 2 "), "{}", pool(&addr));
+    let json = served_status(&addr);
+    assert_eq!(json["live"]["swaps"], 1, "{json}");
+    let problems = json["live"]["last_failure"]["problems"].as_array().unwrap_or_else(|| panic!("{json}"));
+    assert!(
+        problems.iter().any(|line| line.as_str().unwrap().contains("DATABASE_URL (required secret): set but empty")),
+        "{json}"
+    );
+
+    drop(running);
+    let mut logs = String::new();
+    stderr.read_to_string(&mut logs).unwrap();
+    assert!(logs.contains("secrets rotated: database pool rebuilt"), "{logs}");
+    assert!(logs.contains("reload failed, the last good values are still served"), "{logs}");
+    assert_no_canary("service logs", &logs);
+}
+
 /// Where `.ci/run` started OpenBao; read through a contract like everything else here.
 #[derive(secrets_core::SecretContract)]
 struct TestServer {

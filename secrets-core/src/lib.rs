@@ -289,6 +289,46 @@
 //!       terminationMessagePolicy: FallbackToLogsOnError  # the report, or the log tail
 //! ```
 //!
+//! # Live secrets (feature `live`)
+//!
+//! Secrets rotate; [`Live`] takes the new values without a restart, validated before they are
+//! served. It loads once like [`SecretContract::load`], then reloads when what the load read
+//! changes: the files (`NAME_FILE` targets, secret directories with Kubernetes' `..data` swap,
+//! credentials, the `.env`, and where a nearer `.env` would appear) by events, each Vault path by
+//! one version request per interval, and on SIGHUP. A reload that fails the policy keeps the last
+//! good values, logs one value-free `tracing` error and shows in [`Live::status`]; one that
+//! changes nothing swaps nothing.
+//!
+//! ```
+//! # #[cfg(feature = "live")] {
+//! use std::sync::{Arc, Mutex};
+//! use secrets_core::{ExposeSecret, Live, MapSource, SecretContract, SecretString};
+//!
+//! #[derive(SecretContract)]
+//! struct AppSecrets {
+//!     #[secret(required)]
+//!     api_token: SecretString,
+//! }
+//!
+//! let token = Arc::new(Mutex::new("tok-v1-8Kq2"));
+//! let source = Arc::clone(&token);
+//! let live = Live::<AppSecrets>::builder()
+//!     .sources(move || MapSource::new().with("API_TOKEN", *source.lock().unwrap()))
+//!     .build()
+//!     .unwrap();
+//! live.on_change(|secrets| println!("new token of {} characters", secrets.api_token().expose_secret().len()));
+//!
+//! *token.lock().unwrap() = "tok-v2-3Wd7";
+//! assert!(live.reload().unwrap()); // served: it passed the policy
+//! assert_eq!(live.get().api_token().expose_secret(), "tok-v2-3Wd7");
+//!
+//! *token.lock().unwrap() = "";
+//! assert!(live.reload().is_err()); // refused: the last good values stay
+//! assert_eq!(live.get().api_token().expose_secret(), "tok-v2-3Wd7");
+//! assert!(live.status().is_stale());
+//! # }
+//! ```
+//!
 //! # What the derive generates
 //!
 //! For `#[derive(SecretContract)] struct AppSecrets { ... }`:

@@ -930,7 +930,8 @@ fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, Contract
     if report.is_ok() || !policy.is_hard_fail() { Ok(report) } else { Err(ContractError::new(report)) }
 }
 
-fn emit_events(report: &StatusReport) {
+/// Sends one `tracing` event per warning and error of `report`.
+pub(crate) fn emit_events(report: &StatusReport) {
     for entry in report.entries() {
         let spec = entry.spec();
         match entry.level() {

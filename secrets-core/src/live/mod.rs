@@ -94,6 +94,7 @@ impl<C: SecretContract + Send + Sync + 'static> LiveBuilder<C> {
     pub fn build(self) -> Result<Live<C>, ContractError> {
         let sources = (self.sources)();
         let (contract, report) = crate::load::load_full::<C>(&*sources, self.policy)?;
+        crate::load::emit_events(&report);
         let watched = Watched::of(&*sources, &report);
         let texts = contract.__env_texts();
         let now = SystemTime::now();
@@ -235,6 +236,11 @@ impl<C: SecretContract> Shared<C> {
             if !changed.is_empty() {
                 state.swaps += 1;
             }
+            if !changed.is_empty() {
+                // The warnings of new values, as a load logs them; a reload that changed
+                // nothing says nothing new.
+                crate::load::emit_events(&report);
+            }
             state.serving = Serving { report, texts, watched };
             !changed.is_empty()
         };
@@ -251,6 +257,23 @@ impl<C: SecretContract> Shared<C> {
             }
         }
         Ok(changed)
+    }
+
+    /// Records a failure found without a reload (a Vault version request that failed): the
+    /// values being served are kept, and said to be stale.
+    pub(crate) fn fail(&self, problem: crate::SourceError) {
+        let mut state = lock(&self.state);
+        let error = ContractError::new(state.serving.report.clone().with_problem(problem));
+        tracing::error!(contract = C::spec().name(), "reload failed, the last good values are still served: {error}");
+        let now = SystemTime::now();
+        state.last_reload = now;
+        state.last_failure = Some(FailedReload { at: now, error });
+    }
+
+    /// Whether the last reload (or check) failed.
+    pub(crate) fn is_stale(&self) -> bool {
+        let state = lock(&self.state);
+        state.last_failure.as_ref().is_some_and(|failure| failure.at >= state.last_reload)
     }
 
     /// What the values being served were read from.

@@ -154,7 +154,7 @@ impl FailedReload {
 
 impl fmt::Display for LiveStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.report)?;
+        writeln!(f, "{}", self.report)?;
         writeln!(f, "live since {}, {} reloads served new values", rfc3339(self.started), self.swaps)?;
         for var in &self.variables {
             if var.changed.is_none() && var.vault_version.is_none() {

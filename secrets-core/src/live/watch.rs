@@ -121,17 +121,32 @@ impl Watched {
         false
     }
 
-    /// Whether a Vault path has another version than the one read (or cannot be asked): one
-    /// version request per path.
-    fn vault_changed(&self) -> bool {
+    /// Asks each Vault path for its version, one request per path: changed when one has
+    /// another version than the one read, else failed when one could not be asked.
+    fn vault_check(&self) -> VaultCheck {
         #[cfg(feature = "vault")]
-        return self
-            .vault
-            .iter()
-            .any(|path| path.config.current_version(&path.path).map_or(true, |now| Some(now) != path.version));
+        {
+            let mut failed = None;
+            for path in &self.vault {
+                match path.config.current_version(&path.path) {
+                    Ok(now) if Some(now) != path.version => return VaultCheck::Changed,
+                    Ok(_) => {}
+                    Err(error) => failed = failed.or(Some(error)),
+                }
+            }
+            failed.map_or(VaultCheck::Unchanged, VaultCheck::Failed)
+        }
         #[cfg(not(feature = "vault"))]
-        false
+        VaultCheck::Unchanged
     }
+}
+
+/// What the Vault version requests of one poll found.
+enum VaultCheck {
+    Changed,
+    Unchanged,
+    #[cfg_attr(not(feature = "vault"), allow(dead_code))]
+    Failed(crate::SourceError),
 }
 
 /// What wakes the watcher thread.
@@ -246,7 +261,15 @@ fn watch<C: SecretContract + Send + Sync + 'static>(
             }
             None => {
                 next_poll = Instant::now() + poll;
-                watched.vault_changed()
+                match watched.vault_check() {
+                    VaultCheck::Changed => true,
+                    // Back after a failure: one reload, to serve (and report) what is there now.
+                    VaultCheck::Unchanged => shared.is_stale(),
+                    VaultCheck::Failed(problem) => {
+                        shared.fail(problem);
+                        false
+                    }
+                }
             }
         };
         if reload {

@@ -398,6 +398,14 @@ impl StatusReport {
         entries.chain(rules).chain(self.unknown.iter().map(ToString::to_string)).collect()
     }
 
+    /// The same report, with a problem of the sources as a whole (a Vault server that stopped
+    /// answering).
+    #[cfg(feature = "live")]
+    pub(crate) fn with_problem(mut self, problem: SourceError) -> Self {
+        self.problems.push(problem);
+        self
+    }
+
     /// The lines of an error message: every error, then where the values were looked for.
     pub(crate) fn failure_text(&self) -> String {
         let errors: Vec<String> = self
