@@ -825,7 +825,11 @@ fn is_variable_name(name: &str) -> bool {
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
-/// Builds a contract from `values`, then checks that no setting holds one of its secrets.
+/// Builds a contract from `values`, then checks that no setting holds one of its secrets; when
+/// loading, keeps the texts of its secrets whose type keeps none (for its redactor).
+///
+/// The contract is built in place, in one frame: a contract of thousands of fields is large,
+/// and a debug build would copy it once per frame it goes through.
 fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
     let contract = C::__from_values(values);
     if let Some(contract) = &contract {
@@ -841,20 +845,11 @@ fn build<C: SecretContract>(values: &mut Values<'_>) -> Option<C> {
             values.kept = kept;
         }
     }
-    contract
-}
-
-/// Builds a contract to be used, keeping the texts of its secrets whose type keeps none (for
-/// its redactor).
-fn build_kept<C: SecretContract>(source: &dyn Source) -> (Option<C>, Values<'_>) {
-    let mut values = Values::new(C::spec(), source);
-    values.loading = true;
-    let contract = build::<C>(&mut values);
-    if contract.is_some() && !values.kept.is_empty() {
+    if values.loading && contract.is_some() && !values.kept.is_empty() {
         let texts = std::mem::take(&mut values.kept).into_iter().map(|(_, text)| text).collect();
         crate::redaction::kept::keep(C::spec(), texts);
     }
-    (contract, values)
+    contract
 }
 
 /// Looks up, parses and judges a contract; the value is `None` when a non-`Option` field is unavailable.
@@ -883,7 +878,9 @@ pub(crate) fn load_reporting<C: SecretContract>(
     source: &dyn Source,
     policy: Policy,
 ) -> Result<(C, Option<StatusReport>), ContractError> {
-    let (contract, values) = build_kept::<C>(source);
+    let mut values = Values::new(C::spec(), source);
+    values.loading = true;
+    let contract = build::<C>(&mut values);
     match contract {
         // Everything in order: no report to build.
         Some(contract) if values.all_ok(policy) && !policy.checks_unknown() && source.problems().is_empty() => {
@@ -901,7 +898,9 @@ pub(crate) fn load_full<C: SecretContract>(
     source: &dyn Source,
     policy: Policy,
 ) -> Result<(C, StatusReport), ContractError> {
-    let (contract, values) = build_kept::<C>(source);
+    let mut values = Values::new(C::spec(), source);
+    values.loading = true;
+    let contract = build::<C>(&mut values);
     let report = report(C::spec(), values, source, policy);
     match contract {
         Some(contract) => Ok((contract, accept(report, policy)?)),
