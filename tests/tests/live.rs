@@ -366,3 +366,48 @@ fn dropping_it_leaves_no_thread_nor_file_descriptor() {
         eventually("every file descriptor of the live contract is closed", || count("/proc/self/fd") <= fds);
     }
 }
+
+/// A log writer that follows the live contract masks the values a rotation brings, and keeps
+/// masking the ones it rotated out; one taken at startup knows only the first.
+#[test]
+fn a_following_log_writer_masks_rotated_values() {
+    let (first, second) = (canary(11), canary(12));
+    let current = Arc::new(Mutex::new(first.clone()));
+    let read = Arc::clone(&current);
+    let live = Live::<AppSecrets>::builder()
+        .sources(move || {
+            MapSource::new().with("APP_DATABASE_URL", &*read.lock().unwrap_or_else(PoisonError::into_inner))
+        })
+        .build()
+        .unwrap();
+    let at_startup = live.get().redactor();
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&buffer);
+    let make_writer = secrets_core::RedactingMakeWriter::following(&live, move || SharedBuffer(Arc::clone(&sink)));
+    let subscriber = tracing_subscriber::fmt().with_writer(make_writer).with_ansi(false).finish();
+    *current.lock().unwrap() = second.clone();
+    assert!(live.reload().unwrap());
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::info!("connecting with {} after {}", second, first);
+    });
+    let logged = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("connecting with [REDACTED] after [REDACTED]"), "{logged}");
+    assert_clean("a log line after a rotation", &logged, &second);
+    assert_clean("a log line after a rotation", &logged, &first);
+    assert!(at_startup.redact(&second).contains(&second), "a startup redactor cannot know a rotated value");
+    assert_eq!(live.redactor().redact(&format!("{first} {second}")), "[REDACTED] [REDACTED]");
+}
+
+/// A writer into a shared buffer, for a subscriber.
+struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

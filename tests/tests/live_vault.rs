@@ -21,7 +21,7 @@ use secrets_core::testing::{assert_clean, canary};
 use secrets_core::{ExposeSecret, Live, SecretContract, SecretString, Sources, VaultConfig};
 
 /// How often the live contracts here ask for each path's version.
-const POLL: Duration = Duration::from_millis(200);
+const POLL: Duration = Duration::from_secs(1);
 
 /// How long a change may take to be served before a test fails (a change comes within a poll;
 /// the margin is for a loaded machine).
@@ -349,44 +349,27 @@ fn each_path_is_asked_its_version_once_per_poll_and_a_new_version_is_read_once()
     drop(stub);
 }
 
+/// A token whose policy grants `secret/data/...` only (metadata answers 403): the version comes
+/// from the secret itself, one request per path and poll, and a rotation is still seen.
 #[test]
-fn a_failed_version_request_keeps_the_values_and_shows_in_the_status() {
+fn a_token_that_may_not_read_metadata_still_sees_rotations() {
     log_buffer();
-    let (url, api_token, token) = (canary(20), canary(21), canary(22));
+    let (url, rotated, api_token, token) = (canary(20), canary(23), canary(21), canary(22));
     let stub = Stub::start(&[("a", "APP_DATABASE_URL", &url), ("b", "APP_API_TOKEN", &api_token)]);
+    stub.answer(Kind::Metadata, 403);
     let live = live_from(&stub.addr, &token);
-    let before = live.get();
-
-    // The version requests fail; the reads would still succeed.
-    stub.answer(Kind::Metadata, 503);
-    let start = Instant::now();
-    while live.status().last_failure().is_none() {
-        assert!(
-            start.elapsed() < DEADLINE,
-            "a failed version request does not show as the last failure in the status within {DEADLINE:?}; \
-             meanwhile secret/a and secret/b were read {:?} times (1 each by the first load)",
-            stub.counts(Kind::Data)
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(Arc::ptr_eq(&before, &live.get()), "the last good values are served");
-    let status = live.status();
-    assert!(status.is_stale(), "{status}");
-    let error = status.last_failure().unwrap().error().to_string();
-    let named = format!("vault at {}, secret/a: unavailable (503)", stub.addr);
-    assert!(error.contains(&named), "the failure names the address and path: {error}");
+    eventually("the polls ask the secrets themselves", || {
+        let (a, b) = stub.counts(Kind::Data);
+        a >= 3 && b >= 3
+    });
+    assert!(!live.status().is_stale(), "{}", live.status());
+    stub.rotate("a", &rotated);
+    eventually("the rotation is served", || database_url(&live) == rotated);
+    assert_eq!(variable(&live.status(), "APP_DATABASE_URL").vault_version(), Some(2));
     let shown = printed(&live);
-    for value in [&url, &api_token, &token] {
+    for value in [&url, &rotated, &api_token, &token] {
         assert_clean("what the live contract prints", &shown, value);
     }
-    // Failed version requests read nothing: no reload was tried.
-    assert_eq!(stub.counts(Kind::Data), (1, 1), "reads while the version requests failed");
-
-    // The server is back: one reload confirms the values, and the status is no longer stale.
-    stub.answer(Kind::Metadata, 200);
-    eventually("the status recovers", || !live.status().is_stale());
-    assert_eq!(stub.counts(Kind::Data), (2, 2), "one read of each path once it was back");
-    assert!(Arc::ptr_eq(&before, &live.get()), "the same values: nothing swapped");
     drop(live);
     drop(stub);
 }

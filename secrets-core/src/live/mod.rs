@@ -30,6 +30,9 @@ pub(crate) use watch::Watched;
 /// How often each Vault path is asked for its version, by default.
 const DEFAULT_POLL: Duration = Duration::from_secs(60);
 
+/// The shortest interval: each poll is a request per path (and a reload when one failed).
+const MIN_POLL: Duration = Duration::from_secs(1);
+
 /// What builds the sources of each reload: a `.env` and Vault are read anew each time.
 type SourcesFn = Box<dyn Fn() -> Box<dyn Source + Send> + Send + Sync>;
 
@@ -64,6 +67,7 @@ pub struct LiveBuilder<C> {
     sources: SourcesFn,
     policy: Policy,
     poll: Duration,
+    callbacks: Vec<Callback<C>>,
     contract: PhantomData<fn() -> C>,
 }
 
@@ -82,11 +86,19 @@ impl<C: SecretContract + Send + Sync + 'static> LiveBuilder<C> {
         self
     }
 
-    /// How often each Vault path is asked for its version (default: 60 s, at least 10 ms).
+    /// How often each Vault path is asked for its version (default: 60 s, at least 1 s).
     /// Files are not polled: their changes come as events.
     #[must_use]
     pub fn poll(mut self, interval: Duration) -> Self {
-        self.poll = interval.max(Duration::from_millis(10));
+        self.poll = interval.max(MIN_POLL);
+        self
+    }
+
+    /// Runs `f` after each swap, like [`Live::on_change`], registered before watching starts:
+    /// no swap can come before it.
+    #[must_use]
+    pub fn on_change(mut self, f: impl Fn(&C) + Send + Sync + 'static) -> Self {
+        self.callbacks.push(Box::new(f));
         self
     }
 
@@ -95,7 +107,7 @@ impl<C: SecretContract + Send + Sync + 'static> LiveBuilder<C> {
         let sources = (self.sources)();
         let (contract, report) = crate::load::load_full::<C>(&*sources, self.policy)?;
         crate::load::emit_events(&report);
-        let watched = Watched::of(&*sources, &report);
+        let watched = Watched::of(C::spec(), &*sources, &report);
         let texts = contract.__env_texts();
         let now = SystemTime::now();
         let state = State {
@@ -106,13 +118,17 @@ impl<C: SecretContract + Send + Sync + 'static> LiveBuilder<C> {
             swaps: 0,
             last_failure: None,
         };
+        let mut served = Vec::new();
+        let redactor = Arc::new(ArcSwap::from_pointee(served_redactor(&contract, &mut served)));
         let shared = Arc::new(Shared {
+            redactor,
+            served: Mutex::new(served),
             current: ArcSwap::from_pointee(contract),
             sources: self.sources,
             policy: self.policy,
             reloading: Mutex::new(()),
             state: Mutex::new(state),
-            callbacks: Mutex::new(Vec::new()),
+            callbacks: Mutex::new(self.callbacks),
         });
         let worker = watch::Worker::start(Arc::clone(&shared), watched, self.poll);
         Ok(Live { shared, worker: Some(worker) })
@@ -127,6 +143,7 @@ impl<C: SecretContract + Send + Sync + 'static> Live<C> {
             sources: Box::new(|| Box::new(Sources::standard())),
             policy: Policy::startup(),
             poll: DEFAULT_POLL,
+            callbacks: Vec::new(),
             contract: PhantomData,
         }
     }
@@ -148,6 +165,20 @@ impl<C: SecretContract + Send + Sync + 'static> Live<C> {
     /// or the error that kept the last good values.
     pub fn reload(&self) -> Result<bool, ContractError> {
         self.shared.reload()
+    }
+
+    /// A redactor of every secret value this contract has served, the current ones and those
+    /// rotated out (an old value in a log is still a leak; the newest 64 are kept). For logs
+    /// that follow rotations, `RedactingMakeWriter::following`
+    /// (feature `tracing`) asks for it at each event.
+    pub fn redactor(&self) -> crate::Redactor {
+        crate::Redactor::clone(&self.shared.redactor.load())
+    }
+
+    /// The redactor this contract keeps up to date, for a writer that follows it.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn shared_redactor(&self) -> Arc<ArcSwap<crate::Redactor>> {
+        Arc::clone(&self.shared.redactor)
     }
 
     /// The report of the values being served, each variable's last change and Vault version,
@@ -174,6 +205,10 @@ impl<C: SecretContract> std::fmt::Debug for Live<C> {
 /// What the [`Live`] handle and its watcher share.
 pub(crate) struct Shared<C> {
     current: ArcSwap<C>,
+    /// Masks every secret value served so far; replaced at each swap.
+    redactor: Arc<ArcSwap<crate::Redactor>>,
+    /// The secret texts served so far, newest last, for the redactor.
+    served: Mutex<Vec<secrecy::SecretString>>,
     sources: SourcesFn,
     policy: Policy,
     /// Held for a whole reload: reloads run one at a time, in order.
@@ -219,13 +254,13 @@ impl<C: SecretContract> Shared<C> {
                 let mut state = lock(&self.state);
                 state.last_reload = now;
                 // What the failed load looked at is watched too (a `.env` that appeared).
-                state.serving.watched.merge(Watched::of(&*sources, error.report()));
+                state.serving.watched.merge(Watched::of(C::spec(), &*sources, error.report()));
                 state.last_failure = Some(FailedReload { at: now, error: error.clone() });
                 return Err(error);
             }
         };
         let texts = contract.__env_texts();
-        let watched = Watched::of(&*sources, &report);
+        let watched = Watched::of(C::spec(), &*sources, &report);
         let changed = {
             let mut state = lock(&self.state);
             state.last_reload = now;
@@ -245,6 +280,9 @@ impl<C: SecretContract> Shared<C> {
             !changed.is_empty()
         };
         if changed {
+            // The redactor learns the new values before any reader can get them.
+            let redactor = served_redactor(&contract, &mut lock(&self.served));
+            self.redactor.store(Arc::new(redactor));
             let contract = Arc::new(contract);
             self.current.store(Arc::clone(&contract));
             tracing::info!(contract = C::spec().name(), "reloaded: new values are served");
@@ -282,6 +320,25 @@ impl<C: SecretContract> Shared<C> {
     }
 }
 
+/// The most secret texts a live contract's redactor keeps: the newest, as rotations add them.
+const MAX_SERVED: usize = 64;
+
+/// Adds the secret texts of `contract` to `served` and builds a redactor of them all, with the
+/// texts kept for secrets whose type keeps none.
+fn served_redactor<C: SecretContract>(contract: &C, served: &mut Vec<secrecy::SecretString>) -> crate::Redactor {
+    for (_, text) in contract.__secret_texts() {
+        if !served.iter().any(|known| known.expose_secret() == text) {
+            served.push(text.into());
+        }
+    }
+    let excess = served.len().saturating_sub(MAX_SERVED);
+    served.drain(..excess);
+    crate::redaction::kept::with_kept(C::spec(), |kept| {
+        let texts = served.iter().chain(kept).map(ExposeSecret::expose_secret);
+        crate::Redactor::new(texts)
+    })
+}
+
 /// The variables whose text differs between two loads (or that one of them has and not the
 /// other), by index.
 fn changed_indices(old: &[(usize, Text)], new: &[(usize, Text)], count: usize) -> Vec<usize> {
@@ -296,8 +353,9 @@ fn changed_indices(old: &[(usize, Text)], new: &[(usize, Text)], count: usize) -
     let same = |a: Option<&Text>, b: Option<&Text>| match (a, b) {
         (None, None) => true,
         (Some(Ok(a)), Some(Ok(b))) => a.expose_secret() == b.expose_secret(),
-        // A value with no text form is compared by nothing: taken as the same.
-        (Some(Err(a)), Some(Err(b))) => a == b,
+        // A value with no text form cannot be compared: taken as changed, so that its rotation
+        // is never missed (such a contract is served anew at each reload); and a value that is
+        // there in one load only has changed.
         _ => false,
     };
     (0..count).filter(|&index| !same(old[index], new[index])).collect()

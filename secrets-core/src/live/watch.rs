@@ -8,12 +8,14 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
 use super::Shared;
 use crate::SecretContract;
 use crate::reports::StatusReport;
 use crate::sources::{Origin, Source};
+use crate::spec::ContractSpec;
 
 /// Events closer together than this are one change: a swap of several files is one reload.
 const DEBOUNCE: Duration = Duration::from_millis(100);
@@ -33,6 +35,9 @@ pub struct Watched {
     dirs: BTreeSet<PathBuf>,
     /// Directories where a `.env` would be found, walking up from the current directory.
     dotenv_dirs: BTreeSet<PathBuf>,
+    /// The entry names a secrets directory may hold a value under (each variable's credential
+    /// id and lower-case name, its aliases'): other files there change nothing.
+    entries: BTreeSet<std::ffi::OsString>,
     /// Vault paths, with how to ask for their version and the version read.
     #[cfg(feature = "vault")]
     vault: Vec<VaultPath>,
@@ -48,15 +53,22 @@ pub(crate) struct VaultPath {
 }
 
 impl Watched {
-    /// What `source` says it reads, and the files `report`'s values came from.
-    pub(crate) fn of(source: &dyn Source, report: &StatusReport) -> Self {
+    /// What `source` says it reads for `spec`, and the files `report`'s values came from.
+    pub(crate) fn of(spec: &'static ContractSpec, source: &dyn Source, report: &StatusReport) -> Self {
         let mut watched = Self::default();
         source.watched(&mut watched);
+        for var in spec.vars() {
+            let names = std::iter::once(var.name())
+                .chain(var.aliases().iter().copied())
+                .chain(var.deprecated_names().iter().copied());
+            watched.entries.extend(names.map(|name| name.to_ascii_lowercase().into()));
+            watched.entries.insert(var.credential_id().into_owned().into());
+        }
         for entry in report.entries() {
             if let Some(Origin::File { path } | Origin::Credential { path, .. } | Origin::Dotenv { path, .. }) =
                 entry.origin()
             {
-                watched.files.insert(path.clone());
+                watched.file(path);
             }
         }
         watched
@@ -64,17 +76,17 @@ impl Watched {
 
     /// A file values are read from.
     pub(crate) fn file(&mut self, path: &Path) {
-        self.files.insert(path.to_owned());
+        self.files.insert(absolute(path));
     }
 
     /// A directory any entry of which may hold a value.
     pub(crate) fn dir(&mut self, path: &Path) {
-        self.dirs.insert(path.to_owned());
+        self.dirs.insert(absolute(path));
     }
 
     /// A directory where a `.env` would be found.
     pub(crate) fn dotenv_dir(&mut self, path: &Path) {
-        self.dotenv_dirs.insert(path.to_owned());
+        self.dotenv_dirs.insert(absolute(path));
     }
 
     /// A Vault path, as read.
@@ -88,6 +100,7 @@ impl Watched {
         self.files.extend(other.files);
         self.dirs.extend(other.dirs);
         self.dotenv_dirs.extend(other.dotenv_dirs);
+        self.entries.extend(other.entries);
         #[cfg(feature = "vault")]
         for path in other.vault {
             if !self.vault.iter().any(|known| known.path == path.path && known.config.addr() == path.config.addr()) {
@@ -104,8 +117,12 @@ impl Watched {
 
     /// Whether an event on `path` may change a value.
     fn concerns(&self, path: &Path) -> bool {
+        // A watched directory itself deleted, moved or replaced: what it held is gone.
+        if self.watch_dirs().contains(path) {
+            return true;
+        }
         let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return false };
-        self.dirs.contains(dir)
+        (self.dirs.contains(dir) && (self.entries.contains(name) || name.as_encoded_bytes().starts_with(b"..")))
             || (self.dotenv_dirs.contains(dir) && name == ".env")
             || self.files.iter().any(|file| {
                 // A file, or the `..data` link of the Kubernetes mount it is in.
@@ -139,6 +156,11 @@ impl Watched {
         #[cfg(not(feature = "vault"))]
         VaultCheck::Unchanged
     }
+}
+
+/// `path` made absolute (file events name absolute paths), as it is written otherwise.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
 }
 
 /// What the Vault version requests of one poll found.
@@ -176,7 +198,8 @@ impl Worker {
         let (wake, woken) = mpsc::channel();
         #[cfg(unix)]
         let hangup = hangup(wake.clone());
-        // Watching starts before the first load returns: a change right after it is seen.
+        // Watching starts before `build` returns; a change between the first load's reads and
+        // this is seen with the next event, SIGHUP or poll.
         let mut files = Files::new(wake.clone());
         files.follow(&watched);
         let thread = thread::spawn(move || watch(&shared, watched, files, poll, &woken));
@@ -251,7 +274,8 @@ fn watch<C: SecretContract + Send + Sync + 'static>(
             Some(Wake::Stop) => return,
             Some(Wake::Hangup) => true,
             Some(Wake::Changed(paths)) => {
-                if !paths.iter().any(|path| watched.concerns(path)) {
+                // No path: the watcher lost events (its queue overflowed), anything may have changed.
+                if !paths.is_empty() && !paths.iter().any(|path| watched.concerns(path)) {
                     continue;
                 }
                 match settle(woken) {
@@ -262,19 +286,29 @@ fn watch<C: SecretContract + Send + Sync + 'static>(
             None => {
                 next_poll = Instant::now() + poll;
                 match watched.vault_check() {
-                    VaultCheck::Changed => true,
                     // Back after a failure: one reload, to serve (and report) what is there now.
                     VaultCheck::Unchanged => shared.is_stale(),
-                    VaultCheck::Failed(problem) => {
+                    // While stale, a failure is recorded and nothing more read.
+                    VaultCheck::Failed(problem) if shared.is_stale() => {
                         shared.fail(problem);
                         false
                     }
+                    // A new version reloads; so does a first failure (an AppRole token may have
+                    // expired: the reload logs in again).
+                    VaultCheck::Changed | VaultCheck::Failed(_) => true,
                 }
             }
         };
         if reload {
-            // A failure is recorded and logged by the reload itself.
-            let _ = shared.reload();
+            // A failure is recorded and logged by the reload itself; a panic (in a rule, a
+            // parser, the sources) must not end the watching.
+            let reloaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| shared.reload()));
+            if reloaded.is_err() {
+                tracing::error!(
+                    contract = C::spec().name(),
+                    "a reload panicked; the last good values are still served"
+                );
+            }
             watched = shared.watched();
             files.follow(&watched);
         }
@@ -308,11 +342,15 @@ struct Files {
 impl Files {
     fn new(events: Sender<Wake>) -> Self {
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            // Reads (our own reload opens the files) change nothing.
-            if let Ok(event) = event {
-                if !matches!(event.kind, EventKind::Access(_)) {
-                    let _ = events.send(Wake::Changed(event.paths));
-                }
+            // Reads (our own reload opens the files) change nothing; a file closed after writing
+            // is its last event, which settles a slow writer's change.
+            let event = match event {
+                Ok(event) => event,
+                Err(_) => notify::Event::new(EventKind::Other),
+            };
+            let written = matches!(event.kind, EventKind::Access(AccessKind::Close(AccessMode::Write)));
+            if written || !matches!(event.kind, EventKind::Access(_)) {
+                let _ = events.send(Wake::Changed(event.paths));
             }
         });
         let watcher = watcher.map_err(|error| tracing::warn!("secret files will not be watched: {error}")).ok();
@@ -326,8 +364,17 @@ impl Files {
         for gone in self.dirs.difference(&wanted) {
             let _ = watcher.unwatch(gone);
         }
-        // A directory that does not exist (yet) is not watched; its parent's events are not
-        // followed either: the next reload (SIGHUP, another change) looks again.
-        self.dirs = wanted.into_iter().filter(|dir| watcher.watch(dir, RecursiveMode::NonRecursive).is_ok()).collect();
+        // A directory that does not exist (yet) is not watched, and said so; its parent's events
+        // are not followed: the next reload (SIGHUP, another change) looks again.
+        self.dirs = wanted
+            .into_iter()
+            .filter(|dir| match watcher.watch(dir, RecursiveMode::NonRecursive) {
+                Ok(()) => true,
+                Err(error) => {
+                    tracing::warn!(directory = %dir.display(), "changes here will not be seen: {error}");
+                    false
+                }
+            })
+            .collect();
     }
 }

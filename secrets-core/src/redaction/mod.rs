@@ -362,15 +362,37 @@ impl<W: Write> Drop for RedactingWriter<W> {
 #[cfg(feature = "tracing")]
 #[derive(Clone, Debug)]
 pub struct RedactingMakeWriter<M> {
-    redactor: Redactor,
+    redactor: Masks,
     inner: M,
+}
+
+/// The redactor of a [`RedactingMakeWriter`]: fixed, or the one a live contract keeps.
+#[cfg(feature = "tracing")]
+#[derive(Clone, Debug)]
+enum Masks {
+    Fixed(Redactor),
+    #[cfg(feature = "live")]
+    Following(Arc<arc_swap::ArcSwap<Redactor>>),
 }
 
 #[cfg(feature = "tracing")]
 impl<M> RedactingMakeWriter<M> {
     /// Wraps a writer factory, such as `std::io::stderr`.
     pub fn new(redactor: Redactor, inner: M) -> Self {
-        Self { redactor, inner }
+        Self { redactor: Masks::Fixed(redactor), inner }
+    }
+
+    /// Wraps a writer factory with the redactor of a live contract (feature `live`): each
+    /// event is masked with every secret value it has served, rotated ones included.
+    ///
+    /// A redactor taken once at startup (`new(secrets.redactor(), ..)`) does not know a value
+    /// that comes with a rotation: a service with a [`Live`](crate::Live) contract uses this.
+    #[cfg(feature = "live")]
+    pub fn following<C>(live: &crate::Live<C>, inner: M) -> Self
+    where
+        C: crate::SecretContract + Send + Sync + 'static,
+    {
+        Self { redactor: Masks::Following(live.shared_redactor()), inner }
     }
 }
 
@@ -381,7 +403,11 @@ impl<'a, M: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::Ma
     type Writer = RedactingWriter<M::Writer>;
 
     fn make_writer(&'a self) -> Self::Writer {
-        self.redactor.writer(self.inner.make_writer())
+        match &self.redactor {
+            Masks::Fixed(redactor) => redactor.writer(self.inner.make_writer()),
+            #[cfg(feature = "live")]
+            Masks::Following(current) => current.load().writer(self.inner.make_writer()),
+        }
     }
 }
 

@@ -164,13 +164,15 @@ impl VaultConfig {
             addr: self.addr.clone(),
             paths: paths.iter().map(|path| (*path).to_owned()).collect(),
             values,
+            // Polls ask with the token this read used: an AppRole login is not repeated.
             #[cfg(feature = "live")]
-            read: (self.clone(), versions),
+            read: (token.map_or_else(|| self.clone(), |token| self.clone().token(token)), versions),
         })
     }
 
-    /// The current version of the KV v2 secret at `path`: one request to its metadata (after
-    /// an AppRole login, when that is the method), for a live contract that polls.
+    /// The current version of the KV v2 secret at `path`, for a live contract that polls: one
+    /// request to its metadata, or, when the token may not read metadata (403: a policy that
+    /// grants `MOUNT/data/PATH` only), to the secret itself, whose answer says its version.
     #[cfg(feature = "live")]
     pub(crate) fn current_version(&self, path: &str) -> Result<u64, SourceError> {
         let Some(target) = &self.target else {
@@ -193,7 +195,13 @@ impl VaultConfig {
         if let Some(namespace) = &self.namespace {
             request = request.header("X-Vault-Namespace", namespace);
         }
-        let mut json = self.json(path, request.call())?;
+        let response = request.call();
+        if matches!(&response, Ok(answer) if answer.status() == 403) {
+            let (data, version) = self.read_path(&agent, target, token.as_ref(), path)?;
+            drop(data);
+            return version.ok_or_else(|| self.error(path, "its answer holds no version"));
+        }
+        let mut json = self.json(path, response)?;
         let version = json.pointer("/data/current_version").and_then(Value::as_u64);
         wipe(&mut json);
         version.ok_or_else(|| self.error(path, "its metadata holds no current version"))
