@@ -160,7 +160,7 @@ fn check_service(secrets: &ServiceSecrets, problems: &mut Problems) {
 /// What the handlers share: the live contract, and what is rebuilt when a secret rotates.
 struct AppState {
     secrets: Live<ServiceSecrets>,
-    pool: Arc<Mutex<Pool>>,
+    pool: Arc<Mutex<Option<Pool>>>,
 }
 
 /// Stands for the database pool: built from `DATABASE_URL`, rebuilt when it rotates.
@@ -187,9 +187,19 @@ async fn main() -> std::io::Result<()> {
 
     // Startup validation comes first: nothing is bound until the contract holds. Then the
     // contract follows its sources: a rotated secret is served once it passes the policy.
+    // The pool is rebuilt in `on_change`, registered before watching starts: no rotation can
+    // come between the first load and the callback.
+    let pool: Arc<Mutex<Option<Pool>>> = Arc::new(Mutex::new(None));
+    let rebuilt = Arc::clone(&pool);
     let live = Live::<ServiceSecrets>::builder()
         .sources(move || locations.sources(Sources::standard()))
         .poll(poll_interval())
+        .on_change(move |secrets| {
+            let mut pool = rebuilt.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let generation = pool.as_ref().map_or(1, |pool| pool.generation + 1);
+            *pool = Some(Pool::connect(secrets, generation));
+            tracing::info!(generation, "secrets rotated: database pool rebuilt");
+        })
         .build()
         .unwrap_or_else(|error| config_error(&error));
     let secrets = live.get();
@@ -205,13 +215,7 @@ async fn main() -> std::io::Result<()> {
         timeout = ?secrets.request_timeout(),
         "database pool"
     );
-    let pool = Arc::new(Mutex::new(Pool::connect(&secrets, 1)));
-    let rebuilt = Arc::clone(&pool);
-    live.on_change(move |secrets| {
-        let mut pool = rebuilt.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *pool = Pool::connect(secrets, pool.generation + 1);
-        tracing::info!(generation = pool.generation, "secrets rotated: database pool rebuilt");
-    });
+    pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert_with(|| Pool::connect(&secrets, 1));
     let bind_addr = *secrets.bind_addr();
     drop(secrets);
     let state = Arc::new(AppState { secrets: live, pool });
@@ -234,8 +238,10 @@ async fn status(State(state): State<Arc<AppState>>) -> impl IntoResponse {
 
 /// Which pool serves: its generation goes up each time a rotation rebuilds it.
 async fn pool_info(State(state): State<Arc<AppState>>) -> String {
-    let pool = state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    format!("generation {} of at most {} connections", pool.generation, pool.max_conns)
+    match &*state.pool.lock().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        Some(pool) => format!("generation {} of at most {} connections", pool.generation, pool.max_conns),
+        None => "no pool yet".to_owned(),
+    }
 }
 
 /// How often Vault paths are asked for their version: `VAULT_POLL`, else 60 s.
