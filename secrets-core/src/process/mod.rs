@@ -151,6 +151,67 @@ fn is_kept(name: &OsStr) -> bool {
 mod tests {
     use super::*;
 
+    /// A setting type that parses but cannot be written back.
+    #[derive(Debug)]
+    struct Opaque;
+
+    impl std::str::FromStr for Opaque {
+        type Err = std::convert::Infallible;
+
+        fn from_str(_: &str) -> Result<Self, Self::Err> {
+            Ok(Self)
+        }
+    }
+
+    #[derive(crate::SecretContract)]
+    struct WithOpaque {
+        #[secret(required)]
+        token: SecretString,
+        #[secret(optional)]
+        spare: Option<SecretString>,
+        #[config]
+        shape: Opaque,
+    }
+
+    #[test]
+    fn a_value_with_no_text_form_is_named_when_passed() {
+        let source = crate::MapSource::new().with("TOKEN", "tok-123456").with("SHAPE", "round");
+        let contract = <WithOpaque as SecretContract>::load_from(&source).unwrap();
+        let panic = std::panic::catch_unwind(|| Passed::of(&contract)).err().unwrap();
+        let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.starts_with("SHAPE cannot be passed to a child process"), "{message}");
+        assert!(message.contains("Opaque") && message.contains("implement `Display`"), "{message}");
+        assert!(!message.contains("tok-123456"), "{message}");
+    }
+
+    #[test]
+    fn unloaded_variables_are_set_empty_and_competing_names_removed() {
+        #[derive(crate::SecretContract)]
+        struct Job {
+            #[secret(required, alias = "OLD_TOKEN")]
+            token: SecretString,
+            #[secret(optional)]
+            spare: Option<SecretString>,
+            #[config(allow_empty)]
+            note: Option<String>,
+        }
+        let source = crate::MapSource::new().with("TOKEN", "tok-123456");
+        let job = <Job as SecretContract>::load_from(&source).unwrap();
+        let mut command = Command::new("true");
+        command.env("TOKEN_FILE", "/run/x").env("OLD_TOKEN", "stale").env("NOTE", "inherited");
+        pass_to(&job, &mut command);
+        let envs: Vec<(String, Option<String>)> = command
+            .get_envs()
+            .map(|(name, value)| (name.to_string_lossy().into_owned(), value.map(|v| v.to_string_lossy().into_owned())))
+            .collect();
+        let get = |name: &str| envs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+        assert_eq!(get("TOKEN"), Some(Some("tok-123456".to_owned())));
+        assert_eq!(get("TOKEN_FILE"), Some(None), "removed");
+        assert_eq!(get("OLD_TOKEN"), Some(None), "removed");
+        assert_eq!(get("SPARE"), Some(Some(String::new())), "set empty: read as unset");
+        assert_eq!(get("NOTE"), Some(None), "an allow_empty variable is removed instead");
+    }
+
     #[test]
     fn only_basics_and_locales_are_kept() {
         for name in ["PATH", "HOME", "USER", "LANG", "LC_ALL", "LC_TIME", "TZ", "TERM", "TMPDIR"] {
