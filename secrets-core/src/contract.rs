@@ -38,10 +38,7 @@ pub trait SecretContract: Sized + std::fmt::Debug {
     /// Every secret field counts, whatever its type: for a type that keeps no text
     /// (`SecretBox<u64>`), the text it was loaded from was kept when `Self` was loaded.
     fn redactor(&self) -> Redactor {
-        let texts = self.__secret_texts();
-        kept::with_kept(Self::spec(), |kept| {
-            Redactor::new(texts.iter().map(|(_, text)| *text).chain(kept.iter().map(ExposeSecret::expose_secret)))
-        })
+        redactor_with(self, [])
     }
 
     /// Loads from the standard sources under [`Policy::startup`] like [`load`](Self::load), then
@@ -150,4 +147,17 @@ pub trait SecretContract: Sized + std::fmt::Debug {
     fn env_example() -> String {
         crate::reports::example::render(Self::spec())
     }
+}
+
+/// A redactor of every secret of `contract` (the texts kept for those whose type keeps none
+/// included) and of `extra` texts: what a child was given, values served before a rotation.
+pub(crate) fn redactor_with<'a, C: SecretContract>(
+    contract: &'a C,
+    extra: impl IntoIterator<Item = &'a str>,
+) -> Redactor {
+    let mut texts: Vec<&str> = contract.__secret_texts().into_iter().map(|(_, text)| text).collect();
+    texts.extend(extra);
+    kept::with_kept(C::spec(), |kept| {
+        Redactor::new(texts.iter().copied().chain(kept.iter().map(ExposeSecret::expose_secret)))
+    })
 }

@@ -316,7 +316,7 @@
 //!     .sources(move || MapSource::new().with("API_TOKEN", *source.lock().unwrap()))
 //!     .build()
 //!     .unwrap();
-//! live.on_change(|secrets| println!("new token of {} characters", secrets.api_token().expose_secret().len()));
+//! live.on_change(|_secrets| { /* rebuild the client that holds the token */ });
 //!
 //! *token.lock().unwrap() = "tok-v2-3Wd7";
 //! assert!(live.reload().unwrap()); // served: it passed the policy

@@ -333,10 +333,7 @@ fn served_redactor<C: SecretContract>(contract: &C, served: &mut Vec<secrecy::Se
     }
     let excess = served.len().saturating_sub(MAX_SERVED);
     served.drain(..excess);
-    crate::redaction::kept::with_kept(C::spec(), |kept| {
-        let texts = served.iter().chain(kept).map(ExposeSecret::expose_secret);
-        crate::Redactor::new(texts)
-    })
+    crate::contract::redactor_with(contract, served.iter().map(ExposeSecret::expose_secret))
 }
 
 /// The variables whose text differs between two loads (or that one of them has and not the

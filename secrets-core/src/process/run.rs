@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use secrecy::ExposeSecret;
 use secrecy::zeroize::Zeroize;
 use signal_hook::consts::signal::{
     SIGALRM, SIGCHLD, SIGHUP, SIGINT, SIGIO, SIGPROF, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGXCPU, SIGXFSZ,
@@ -28,7 +27,6 @@ use signal_hook::low_level::siginfo::{Cause, Origin};
 
 use super::Passed;
 use super::files::SecretFiles;
-use crate::redaction::kept;
 use crate::spec::Kind;
 use crate::{MASK, Redactor, SecretContract};
 
@@ -148,11 +146,7 @@ pub(crate) fn run<C: SecretContract>(contract: &C, options: &RunOptions, err: &m
 /// The contract's redactor, with the texts the child was given: a binary secret goes as
 /// base64, a parsed one as its `Display`, which may differ from the text it was loaded from.
 fn child_redactor<C: SecretContract>(contract: &C, passed: &Passed) -> Redactor {
-    let texts = contract.__secret_texts();
-    kept::with_kept(C::spec(), |kept| {
-        let kept = kept.iter().map(ExposeSecret::expose_secret);
-        Redactor::new(texts.iter().map(|(_, text)| *text).chain(kept).chain(passed.secret_texts()))
-    })
+    crate::contract::redactor_with(contract, passed.secret_texts())
 }
 
 /// The program's name for messages: masked whole when it holds six characters of a secret.

@@ -142,11 +142,7 @@ impl VaultConfig {
             return Err(self.error("-", "VAULT_ADDR is not a URL such as https://vault.internal:8200"));
         };
         let agent = self.agent()?;
-        let token = match &self.auth {
-            Auth::None => None,
-            Auth::Token(token) => Some(token.clone()),
-            Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, target, role_id, secret_id)?),
-        };
+        let token = self.token_for(&agent, target)?;
         let mut values = HashMap::new();
         #[cfg(feature = "live")]
         let mut versions = Vec::new();
@@ -178,16 +174,9 @@ impl VaultConfig {
         let Some(target) = &self.target else {
             return Err(self.error("-", "VAULT_ADDR is not a URL such as https://vault.internal:8200"));
         };
-        let Some((mount, rest)) = path.split_once('/').filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
-        else {
-            return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
-        };
+        let (mount, rest) = self.split(path)?;
         let agent = self.agent()?;
-        let token = match &self.auth {
-            Auth::None => None,
-            Auth::Token(token) => Some(token.clone()),
-            Auth::AppRole { role_id, secret_id } => Some(self.login(&agent, target, role_id, secret_id)?),
-        };
+        let token = self.token_for(&agent, target)?;
         let mut request = agent.get(format!("{target}/v1/{mount}/metadata/{rest}"));
         if let Some(token) = &token {
             request = request.header("X-Vault-Token", token.expose_secret());
@@ -205,6 +194,22 @@ impl VaultConfig {
         let version = json.pointer("/data/current_version").and_then(Value::as_u64);
         wipe(&mut json);
         version.ok_or_else(|| self.error(path, "its metadata holds no current version"))
+    }
+
+    /// The token requests carry: the configured one, or one an AppRole login gives now.
+    fn token_for(&self, agent: &ureq::Agent, target: &str) -> Result<Option<SecretString>, SourceError> {
+        Ok(match &self.auth {
+            Auth::None => None,
+            Auth::Token(token) => Some(token.clone()),
+            Auth::AppRole { role_id, secret_id } => Some(self.login(agent, target, role_id, secret_id)?),
+        })
+    }
+
+    /// `MOUNT/PATH` split at its first `/`, both parts present.
+    fn split<'p>(&self, path: &'p str) -> Result<(&'p str, &'p str), SourceError> {
+        path.split_once('/')
+            .filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
+            .ok_or_else(|| self.error(path, "is not MOUNT/PATH (for example secret/app)"))
     }
 
     fn error(&self, path: &str, reason: impl Into<String>) -> SourceError {
@@ -269,10 +274,7 @@ impl VaultConfig {
         token: Option<&SecretString>,
         path: &str,
     ) -> Result<KvSecret, SourceError> {
-        let Some((mount, rest)) = path.split_once('/').filter(|(mount, rest)| !mount.is_empty() && !rest.is_empty())
-        else {
-            return Err(self.error(path, "is not MOUNT/PATH (for example secret/app)"));
-        };
+        let (mount, rest) = self.split(path)?;
         let mut request = agent.get(format!("{target}/v1/{mount}/data/{rest}"));
         if let Some(token) = token {
             request = request.header("X-Vault-Token", token.expose_secret());
