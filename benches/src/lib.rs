@@ -1,4 +1,7 @@
-//! The host environment the benchmarks run in: contract variables plus unrelated ones.
+//! What the benchmarks share: the host environment they run in (contract variables plus
+//! unrelated ones), and the paired measurement.
+
+pub mod paired;
 
 use std::path::PathBuf;
 use std::process::Command;

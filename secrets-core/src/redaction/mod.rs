@@ -5,45 +5,14 @@ use std::collections::HashSet;
 use std::io::{self, Write};
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-
 pub(crate) mod forms;
 pub(crate) mod kept;
+pub(crate) mod scan;
 pub(crate) mod url;
 
+use scan::Scanner;
+
 pub(crate) use forms::encodings;
-
-/// Up to this many patterns one automaton is fastest (its SIMD prefilter covers them); past
-/// it, the anchor scan: measured 3.5x one automaton at 20 secrets (about 200 patterns).
-const SMALL_SET: usize = 64;
-
-/// A bit per hash of four bytes: set when some pattern begins with four bytes of that hash.
-struct Anchors {
-    bits: Vec<u64>,
-}
-
-impl Anchors {
-    /// 2^20 bits (128 KiB): a random position is a candidate with a chance of a few in a thousand.
-    const BITS: u32 = 20;
-
-    fn new(patterns: &[Vec<u8>]) -> Self {
-        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
-        for pattern in patterns {
-            let slot = Self::slot(u32::from_le_bytes([pattern[0], pattern[1], pattern[2], pattern[3]]));
-            bits[slot / 64] |= 1 << (slot % 64);
-        }
-        Self { bits }
-    }
-
-    fn slot(word: u32) -> usize {
-        (word.wrapping_mul(0x9E37_79B1) >> (32 - Self::BITS)) as usize
-    }
-
-    fn may_start(&self, word: u32) -> bool {
-        let slot = Self::slot(word);
-        self.bits[slot / 64] & (1 << (slot % 64)) != 0
-    }
-}
 
 /// What every masked value becomes: constant, so neither length nor prefix is told.
 pub const MASK: &str = "[REDACTED]";
@@ -66,19 +35,25 @@ const MIN_PATTERN: usize = 6;
 /// assert_eq!(redactor.redact("password=hunter2-correct-horse"), "password=[REDACTED]");
 /// assert_eq!(redactor.redact("auth aHVudGVyMi1jb3JyZWN0LWhvcnNl"), "auth [REDACTED]");
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Redactor {
-    automaton: Option<AhoCorasick>,
-    /// For large pattern sets: where a match may start, by the hash of its first four bytes.
-    anchors: Option<Arc<Anchors>>,
+    /// `None` when there is nothing to mask; shared, so that a clone (a writer for each log
+    /// event) costs one reference count.
+    patterns: Option<Arc<Patterns>>,
+}
+
+/// What a [`Redactor`] searches for.
+struct Patterns {
+    scanner: Scanner,
     longest: usize,
-    /// The patterns, sorted, to tell on `flush` whether held bytes could still begin a secret.
-    patterns: Arc<[Vec<u8>]>,
+    /// Sorted, to tell on `flush` whether held bytes could still begin a secret.
+    sorted: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Redactor").field("patterns", &self.patterns.len()).finish_non_exhaustive()
+        let count = self.patterns.as_ref().map_or(0, |patterns| patterns.sorted.len());
+        f.debug_struct("Redactor").field("patterns", &count).finish_non_exhaustive()
     }
 }
 
@@ -101,25 +76,12 @@ impl Redactor {
                 }
             }
         }
+        if patterns.is_empty() {
+            return Self::default();
+        }
         patterns.sort_unstable();
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
-        let anchors = (patterns.len() > SMALL_SET && patterns.iter().all(|pattern| pattern.len() >= 4))
-            .then(|| Arc::new(Anchors::new(&patterns)));
-        // With anchors, each search starts at a known position and wants the longest match
-        // there; without, one scan reports every match, overlapping ones included.
-        let (kind, start) = if anchors.is_some() {
-            (MatchKind::LeftmostLongest, StartKind::Anchored)
-        } else {
-            (MatchKind::Standard, StartKind::Unanchored)
-        };
-        let automaton = (!patterns.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(kind)
-                .start_kind(start)
-                .build(&patterns)
-                .expect("plain byte patterns always build")
-        });
-        Self { automaton, anchors, longest, patterns: patterns.into() }
+        Self { patterns: Some(Arc::new(Patterns { scanner: Scanner::new(&patterns), longest, sorted: patterns })) }
     }
 
     /// The text with every secret, and every encoding of one, replaced by [`MASK`].
@@ -128,11 +90,21 @@ impl Redactor {
     ///
     /// Never: patterns are whole UTF-8 strings, so masking them keeps the text valid UTF-8.
     pub fn redact<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        match self.redact_bytes(text.as_bytes()) {
-            Cow::Borrowed(_) => Cow::Borrowed(text),
-            // Patterns are whole UTF-8 strings, so they match only at character boundaries.
-            Cow::Owned(bytes) => Cow::Owned(String::from_utf8(bytes).expect("masking keeps UTF-8 valid")),
+        let spans = self.find_all(text.as_bytes());
+        if spans.is_empty() {
+            return Cow::Borrowed(text);
         }
+        // Patterns are whole UTF-8 strings, so they match only at character boundaries: the
+        // pieces between matches are `str` slices, and the output needs no validation.
+        let mut out = String::with_capacity(text.len());
+        let mut written = 0;
+        for (start, end) in spans {
+            out.push_str(&text[written..start]);
+            out.push_str(MASK);
+            written = end;
+        }
+        out.push_str(&text[written..]);
+        Cow::Owned(out)
     }
 
     /// The same for bytes, such as a log stream.
@@ -154,52 +126,49 @@ impl Redactor {
 
     /// The spans to mask, as byte ranges in order: every match, overlapping or adjacent ones merged.
     fn find_all(&self, hay: &[u8]) -> Vec<(usize, usize)> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
+        let Some(patterns) = &self.patterns else { return Vec::new() };
         let mut spans = Spans::default();
-        let Some(anchors) = &self.anchors else {
-            for found in automaton.find_overlapping_iter(hay) {
-                spans.add(found.start(), found.end());
-            }
-            return spans.finish();
-        };
-        // Scan for positions whose first four bytes begin some pattern, and confirm each with an
-        // anchored search: with many patterns this beats one automaton, which has no prefilter.
-        // Positions inside a match are tried too, for a secret that begins inside another.
-        let mut at = 0;
-        while at + 4 <= hay.len() {
-            let word = u32::from_le_bytes([hay[at], hay[at + 1], hay[at + 2], hay[at + 3]]);
-            if anchors.may_start(word) {
-                let input = Input::new(hay).range(at..).anchored(Anchored::Yes);
-                if let Some(matched) = automaton.find(input) {
-                    spans.add(matched.start(), matched.end());
-                }
-            }
-            at += 1;
-        }
+        patterns.scanner.each(hay, |start, end, _| spans.add(start, end));
         spans.finish()
     }
 
     /// A writer that masks what passes through it, even a secret split across two writes.
     pub fn writer<W: Write>(&self, inner: W) -> RedactingWriter<W> {
-        RedactingWriter { redactor: self.clone(), inner, pending: Vec::new(), ready: Vec::new() }
+        RedactingWriter { redactor: self.clone(), inner, pending: Vec::new(), ready: Vec::new(), one_event: false }
+    }
+
+    /// A writer for one log event, dropped once the event is written: it masks what it holds
+    /// once, when dropped (or when it holds [`MAX_EVENT`] bytes, or is flushed).
+    #[cfg(feature = "tracing")]
+    fn event_writer<W: Write>(&self, inner: W) -> RedactingWriter<W> {
+        let mut writer = self.writer(inner);
+        writer.one_event = true;
+        writer
     }
 
     /// The length of the longest suffix of `bytes` that is the beginning, but not the whole, of a pattern.
     fn held_suffix(&self, bytes: &[u8]) -> usize {
-        (1..self.longest.min(bytes.len() + 1))
+        let Some(patterns) = &self.patterns else { return 0 };
+        let sorted = &patterns.sorted;
+        (1..patterns.longest.min(bytes.len() + 1))
             .rev()
             .find(|&len| {
                 let tail = &bytes[bytes.len() - len..];
                 // The patterns are sorted: those beginning with `tail` follow the first one not below it.
-                let first = self.patterns.partition_point(|pattern| pattern.as_slice() < tail);
-                self.patterns[first..].iter().take_while(|pattern| pattern.starts_with(tail)).any(|p| p.len() > len)
+                let first = sorted.partition_point(|pattern| pattern.as_slice() < tail);
+                sorted[first..].iter().take_while(|pattern| pattern.starts_with(tail)).any(|p| p.len() > len)
             })
             .unwrap_or(0)
     }
 
     /// Whether there is anything to mask.
     pub fn is_empty(&self) -> bool {
-        self.automaton.is_none()
+        self.patterns.is_none()
+    }
+
+    /// The length of the longest pattern: how much of a stream may still begin one.
+    fn longest(&self) -> usize {
+        self.patterns.as_ref().map_or(0, |patterns| patterns.longest)
     }
 }
 
@@ -230,6 +199,9 @@ impl Spans {
 /// masked and written: a [`RedactingWriter`] holds back at most this plus the longest pattern.
 const MAX_HELD_RUN: usize = 64 * 1024;
 
+/// A writer for one log event masks as it goes once it holds this many bytes.
+const MAX_EVENT: usize = 64 * 1024;
+
 /// How many trailing bytes a [`RedactingWriter`] keeps back.
 #[derive(Clone, Copy)]
 enum Hold {
@@ -237,15 +209,14 @@ enum Hold {
     LongestPattern,
     /// Only a suffix that is the beginning of some pattern: for `flush`.
     CouldStartSecret,
-    /// None: on drop, when no more output will come.
-    Nothing,
 }
 
 /// A writer that masks loaded secrets in everything written through it (see [`Redactor::writer`]).
 ///
 /// It holds back only the last bytes that could still begin a secret (or continue a run of
 /// matches, at most 64 KiB of it); `flush` writes all but a tail that does begin one, and drop
-/// writes everything, so no output is lost.
+/// writes everything, so no output is lost. One made by [`RedactingMakeWriter`] for a log event
+/// holds what the event writes (up to 64 KiB) and masks it in one pass when it is dropped.
 ///
 /// It keeps the `io::Write` contract: a `write` that returns an error has taken none of its
 /// bytes, so a caller that retries does not duplicate output. Bytes it has taken but the inner
@@ -257,19 +228,20 @@ pub struct RedactingWriter<W: Write> {
     pending: Vec<u8>,
     /// Masked bytes taken but not yet written by `inner`.
     ready: Vec<u8>,
+    /// Made for one log event: writes are held, and masked in one pass when it is dropped.
+    one_event: bool,
 }
 
 impl<W: Write> RedactingWriter<W> {
     /// Masks the pending bytes into `ready`, keeping back the tail that `hold` says.
     fn mask(&mut self, hold: Hold) {
-        if self.redactor.automaton.is_none() {
+        if self.redactor.is_empty() {
             self.ready.append(&mut self.pending);
             return;
         }
         let keep = match hold {
-            Hold::Nothing => 0,
             Hold::CouldStartSecret => self.redactor.held_suffix(&self.pending),
-            Hold::LongestPattern => self.redactor.longest.saturating_sub(1),
+            Hold::LongestPattern => self.redactor.longest().saturating_sub(1),
         };
         let mut cut = self.pending.len().saturating_sub(keep);
         let mut taken = 0;
@@ -326,8 +298,14 @@ impl<W: Write> RedactingWriter<W> {
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         // An error here leaves `buf` untaken, as `io::Write` requires.
-        self.write_ready()?;
+        if !self.ready.is_empty() {
+            self.write_ready()?;
+        }
         self.pending.extend_from_slice(buf);
+        if self.one_event && self.pending.len() < MAX_EVENT {
+            // The event's text is masked in one pass when the writer is dropped.
+            return Ok(buf.len());
+        }
         self.mask(Hold::LongestPattern);
         // `buf` is taken now: what `inner` refuses stays ready, and the next call reports it.
         let _ = self.write_ready();
@@ -347,8 +325,20 @@ impl<W: Write> Write for RedactingWriter<W> {
 impl<W: Write> Drop for RedactingWriter<W> {
     fn drop(&mut self) {
         // Errors cannot be reported from drop; `flush` first to see them.
-        self.mask(Hold::Nothing);
-        let _ = self.write_ready().and_then(|()| self.inner.flush());
+        let spans = self.redactor.find_all(&self.pending);
+        if spans.is_empty() && self.ready.is_empty() {
+            // Nothing to mask (most log events): written as it is, without a copy.
+            let _ = self.inner.write_all(&self.pending).and_then(|()| self.inner.flush());
+        } else {
+            let mut written = 0;
+            for (start, end) in spans {
+                self.ready.extend_from_slice(&self.pending[written..start]);
+                self.ready.extend_from_slice(MASK.as_bytes());
+                written = end;
+            }
+            self.ready.extend_from_slice(&self.pending[written..]);
+            let _ = self.write_ready().and_then(|()| self.inner.flush());
+        }
     }
 }
 
@@ -404,9 +394,9 @@ impl<'a, M: tracing_subscriber::fmt::MakeWriter<'a>> tracing_subscriber::fmt::Ma
 
     fn make_writer(&'a self) -> Self::Writer {
         match &self.redactor {
-            Masks::Fixed(redactor) => redactor.writer(self.inner.make_writer()),
+            Masks::Fixed(redactor) => redactor.event_writer(self.inner.make_writer()),
             #[cfg(feature = "live")]
-            Masks::Following(current) => current.load().writer(self.inner.make_writer()),
+            Masks::Following(current) => current.load().event_writer(self.inner.make_writer()),
         }
     }
 }
@@ -456,12 +446,11 @@ mod tests {
     }
 
     #[test]
-    fn many_overlapping_secrets_are_masked_by_the_anchor_scan_too() {
+    fn many_overlapping_secrets_are_masked_as_one_span_too() {
         let values: Vec<String> = (0..30).map(|i| format!("value-{i:04}-tail")).collect();
         let mut with_overlap = values.clone();
         with_overlap.push("tailpiece-after".to_owned());
         let redactor = Redactor::new(with_overlap.iter().map(String::as_str));
-        assert!(redactor.anchors.is_some());
         assert_eq!(redactor.redact("a value-0007-tailpiece-after b"), "a [REDACTED] b");
     }
 
@@ -519,9 +508,33 @@ mod tests {
         let redactor = Redactor::new([SECRET]);
         let mut writer = redactor.writer(Vec::new());
         writer.write_all(&[b'x'; 200]).unwrap();
-        assert!(writer.get_ref().len() >= 200 - redactor.longest);
+        assert!(writer.get_ref().len() >= 200 - redactor.longest());
         drop(writer.flush());
         assert_eq!(writer.get_ref().len(), 200);
+    }
+
+    #[cfg(feature = "tracing")]
+    #[test]
+    fn an_event_writer_masks_once_when_dropped_whatever_its_writes() {
+        let redactor = Redactor::new([SECRET]);
+        let text = format!("event {SECRET} and {SECRET} end");
+        for split in 0..=text.len() {
+            let mut out = Vec::new();
+            let mut writer = redactor.event_writer(&mut out);
+            writer.write_all(&text.as_bytes()[..split]).unwrap();
+            writer.write_all(&text.as_bytes()[split..]).unwrap();
+            drop(writer);
+            assert_eq!(out, b"event [REDACTED] and [REDACTED] end", "split at {split}");
+        }
+        // Past 64 KiB it masks as it goes, holding back what could begin a secret.
+        let big = format!("{}{SECRET}", "x".repeat(MAX_EVENT));
+        let mut out = Vec::new();
+        let mut writer = redactor.event_writer(&mut out);
+        writer.write_all(&big.as_bytes()[..MAX_EVENT + 3]).unwrap();
+        assert!(writer.pending.len() < redactor.longest(), "{}", writer.pending.len());
+        writer.write_all(&big.as_bytes()[MAX_EVENT + 3..]).unwrap();
+        drop(writer);
+        assert!(out.ends_with(b"x[REDACTED]") && out.len() == MAX_EVENT + MASK.len());
     }
 
     /// Fails every other one of its first 60 calls, and takes at most 3 bytes a call.

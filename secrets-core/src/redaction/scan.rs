@@ -1,0 +1,273 @@
+//! Finding every occurrence of many byte patterns in a text: the search under the
+//! [`Redactor`](super::Redactor), and the check that no setting holds a secret.
+//!
+//! An automaton's SIMD prefilter covers at most 64 patterns, and a secret has a dozen forms:
+//! past five secrets, one automaton looks at every byte. Patterns are long, though, so the text
+//! need not be read at every position. Every pattern of a band is at least `stride + 3` bytes
+//! long; the scan reads the four bytes at every `stride`-th position, so each occurrence shows
+//! one of its first `stride` four-byte words to exactly one sample. A Bloom filter of those
+//! words says which samples may be inside an occurrence, and an anchored search at each
+//! position before such a sample confirms it. Long patterns (at least [`LONG`] bytes) get a band
+//! of their own, so that one short secret does not shorten the stride of all the others.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+/// The bytes a sample reads.
+const WORD: usize = 4;
+
+/// Patterns at least this long are searched in a band of their own, with a longer stride.
+const LONG: usize = 16;
+
+/// The longest stride: each pattern puts this many words into the filter at most.
+const MAX_STRIDE: usize = 64;
+
+/// Every occurrence of a fixed set of byte patterns, overlapping ones included.
+pub(crate) struct Scanner {
+    /// Patterns shorter than a word (secrets of one to three characters): one automaton.
+    tiny: Option<Tiny>,
+    /// The other patterns, in bands by length.
+    bands: Vec<Band>,
+}
+
+/// An unanchored automaton that reports overlapping matches, for the few patterns too short to sample.
+struct Tiny {
+    automaton: AhoCorasick,
+    /// The index, among the patterns given to [`Scanner::new`], of each of the automaton's patterns.
+    ids: Vec<usize>,
+}
+
+/// Patterns of similar length, sampled at one stride.
+struct Band {
+    stride: usize,
+    filter: Filter,
+    /// Anchored, leftmost-longest: the longest pattern that starts at a given position.
+    automaton: AhoCorasick,
+    ids: Vec<usize>,
+}
+
+impl Scanner {
+    /// A scanner for `patterns` (none of them empty); matches name a pattern by its index here.
+    pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Self {
+        let (mut tiny, mut short, mut long) = (Vec::new(), Vec::new(), Vec::new());
+        for (id, pattern) in patterns.iter().enumerate() {
+            let bytes = pattern.as_ref();
+            assert!(!bytes.is_empty(), "no empty pattern is searched for");
+            match bytes.len() {
+                len if len < WORD => tiny.push((id, bytes)),
+                len if len < LONG => short.push((id, bytes)),
+                _ => long.push((id, bytes)),
+            }
+        }
+        let tiny = (!tiny.is_empty()).then(|| {
+            let automaton = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(tiny.iter().map(|(_, bytes)| bytes))
+                .expect("plain byte patterns always build");
+            Tiny { automaton, ids: tiny.iter().map(|(id, _)| *id).collect() }
+        });
+        let bands = [short, long].into_iter().filter(|band| !band.is_empty()).map(|band| Band::new(&band)).collect();
+        Self { tiny, bands }
+    }
+
+    /// Calls `found(start, end, pattern)` for every occurrence of every pattern: each one for
+    /// the tiny patterns; for the others, at each position where some pattern starts, the
+    /// longest that does (a shorter one there lies inside it).
+    pub(crate) fn each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+        if let Some(tiny) = &self.tiny {
+            for matched in tiny.automaton.find_overlapping_iter(hay) {
+                found(matched.start(), matched.end(), tiny.ids[matched.pattern().as_usize()]);
+            }
+        }
+        for band in &self.bands {
+            band.each(hay, &mut found);
+        }
+    }
+}
+
+impl Band {
+    fn new(patterns: &[(usize, &[u8])]) -> Self {
+        let shortest = patterns.iter().map(|(_, bytes)| bytes.len()).min().expect("a band is not empty");
+        let stride = (shortest + 1 - WORD).min(MAX_STRIDE);
+        let words = patterns.iter().flat_map(|(_, bytes)| (0..stride).map(move |offset| (word(bytes, offset), offset)));
+        let filter = Filter::new(words, patterns.len() * stride);
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .build(patterns.iter().map(|(_, bytes)| bytes))
+            .expect("plain byte patterns always build");
+        Self { stride, filter, automaton, ids: patterns.iter().map(|(id, _)| *id).collect() }
+    }
+
+    fn each(&self, hay: &[u8], found: &mut impl FnMut(usize, usize, usize)) {
+        let Some(last) = hay.len().checked_sub(WORD) else { return };
+        let stride = self.stride;
+        let mut at = 0;
+        // Four samples at a time, with one branch when none may be in an occurrence (nearly always).
+        while at + 3 * stride <= last {
+            let samples = [at, at + stride, at + 2 * stride, at + 3 * stride];
+            let hits = samples.map(|sample| self.filter.may_hold(word(hay, sample)));
+            if hits.iter().any(|&hit| hit) {
+                for (sample, hit) in samples.into_iter().zip(hits) {
+                    if hit {
+                        self.confirm(hay, sample, found);
+                    }
+                }
+            }
+            at += 4 * stride;
+        }
+        while at <= last {
+            if self.filter.may_hold(word(hay, at)) {
+                self.confirm(hay, at, found);
+            }
+            at += stride;
+        }
+    }
+
+    /// Tries each position from which an occurrence could have been sampled at `sample`: as
+    /// many bytes before it as the sampled word's offsets in the patterns that hold it.
+    fn confirm(&self, hay: &[u8], sample: usize, found: &mut impl FnMut(usize, usize, usize)) {
+        let Some(offsets) = self.filter.offsets.get(&word(hay, sample)) else { return };
+        for start in offsets.iter().filter_map(|&offset| sample.checked_sub(usize::from(offset))) {
+            let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
+            if let Some(matched) = self.automaton.find(input) {
+                found(start, matched.end(), self.ids[matched.pattern().as_usize()]);
+            }
+        }
+    }
+}
+
+/// The four bytes at `at`, as one number.
+#[inline]
+fn word(bytes: &[u8], at: usize) -> u32 {
+    let mut word = [0; WORD];
+    word.copy_from_slice(&bytes[at..at + WORD]);
+    u32::from_le_bytes(word)
+}
+
+/// The four-byte words at the first `stride` offsets of a band's patterns: a bit a word, for
+/// the scan (a word not put in passes with a chance of about one in 256), and each
+/// word's offsets, for the samples that pass.
+struct Filter {
+    bits: Vec<u64>,
+    /// 32 minus the table's size in bits, as a power of two.
+    shift: u32,
+    offsets: HashMap<u32, Vec<u8>>,
+}
+
+impl Filter {
+    /// Table sizes, as powers of two: from 512 bytes to 512 KiB, about 256 bits a word.
+    const MIN_BITS: u32 = 12;
+    const MAX_BITS: u32 = 22;
+
+    fn new(words: impl Iterator<Item = (u32, usize)>, count: usize) -> Self {
+        let wanted = (count.max(1) * 256).next_power_of_two().trailing_zeros();
+        let size = wanted.clamp(Self::MIN_BITS, Self::MAX_BITS);
+        let mut filter = Self { bits: vec![0; 1 << (size - 6)], shift: 32 - size, offsets: HashMap::new() };
+        for (word, offset) in words {
+            let slot = filter.slot(word);
+            filter.bits[slot / 64] |= 1 << (slot % 64);
+            let offsets = filter.offsets.entry(word).or_default();
+            let offset = u8::try_from(offset).expect("strides are at most MAX_STRIDE");
+            if !offsets.contains(&offset) {
+                offsets.push(offset);
+            }
+        }
+        filter
+    }
+
+    /// A multiplicative hash: the top bits of the word times an odd constant.
+    #[inline]
+    fn slot(&self, word: u32) -> usize {
+        (word.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    #[inline]
+    fn may_hold(&self, word: u32) -> bool {
+        let slot = self.slot(word);
+        self.bits[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every occurrence as the scanner reports them: for tiny patterns each one, for the others
+    /// the longest of each band at each start.
+    fn naive(patterns: &[Vec<u8>], hay: &[u8]) -> Vec<(usize, usize)> {
+        let mut all = Vec::new();
+        for start in 0..hay.len() {
+            let (mut short, mut long) = (None, None);
+            for pattern in patterns.iter().filter(|pattern| hay[start..].starts_with(pattern)) {
+                let end = start + pattern.len();
+                match pattern.len() {
+                    len if len < WORD => all.push((start, end)),
+                    len if len < LONG => short = short.max(Some(end)),
+                    _ => long = long.max(Some(end)),
+                }
+            }
+            all.extend(short.into_iter().chain(long).map(|end| (start, end)));
+        }
+        all.sort_unstable();
+        all
+    }
+
+    fn scanned(scanner: &Scanner, hay: &[u8]) -> Vec<(usize, usize)> {
+        let mut all = Vec::new();
+        scanner.each(hay, |start, end, _| all.push((start, end)));
+        all.sort_unstable();
+        all
+    }
+
+    /// A deterministic xorshift stream.
+    fn random(state: &mut u64) -> usize {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        (*state % 1_000_003) as usize
+    }
+
+    #[test]
+    fn every_occurrence_is_found_at_every_length_and_position() {
+        let mut state = 0x5EED;
+        for round in 0..300 {
+            // A small alphabet makes patterns overlap, nest and repeat in the text.
+            let alphabet = if round % 2 == 0 { &b"ab"[..] } else { &b"abcdefgh"[..] };
+            let count = 1 + random(&mut state) % 12;
+            let patterns: Vec<Vec<u8>> = (0..count)
+                .map(|_| {
+                    let len = 1 + random(&mut state) % 40;
+                    (0..len).map(|_| alphabet[random(&mut state) % alphabet.len()]).collect()
+                })
+                .collect();
+            let mut hay = Vec::new();
+            for _ in 0..random(&mut state) % 12 {
+                hay.extend((0..random(&mut state) % 20).map(|_| alphabet[random(&mut state) % alphabet.len()]));
+                hay.extend_from_slice(&patterns[random(&mut state) % count]);
+            }
+            let scanner = Scanner::new(&patterns);
+            assert_eq!(scanned(&scanner, &hay), naive(&patterns, &hay), "patterns {patterns:?}");
+        }
+    }
+
+    #[test]
+    fn a_match_names_its_pattern() {
+        let patterns = ["abc", "long-pattern-number-one", "short-one", "long-pattern-number-two"];
+        let scanner = Scanner::new(&patterns);
+        for (id, pattern) in patterns.iter().enumerate() {
+            let hay = format!("xx {pattern} yy");
+            let mut ids = Vec::new();
+            scanner.each(hay.as_bytes(), |_, _, found| ids.push(found));
+            assert_eq!(ids, [id]);
+        }
+    }
+
+    #[test]
+    fn a_text_shorter_than_a_word_is_searched_for_tiny_patterns_only() {
+        let scanner = Scanner::new(&["ab", "abcdefgh"]);
+        assert_eq!(scanned(&scanner, b"ab"), [(0, 2)]);
+        assert!(scanned(&scanner, b"abc").len() == 1 && scanned(&scanner, b"").is_empty());
+    }
+}
