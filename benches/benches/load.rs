@@ -1,18 +1,30 @@
-//! Loading N secrets from the process environment: the derive against a hand-written
-//! `std::env::var` loop and `envconfig`, in one run, for N = 10, 100 and 1000; and what the
-//! standard sources of `load()` add. At N=100 the same variables are also loaded as ten nested
-//! sections of ten.
+//! Loading a contract shaped like real ones (per ten variables: four required secrets, two
+//! optional ones, two `u16`, a `bool` and a URL setting) from a host environment that also
+//! holds 100 unrelated variables, for N = 10, 100 and 1000, in paired rounds.
+//!
+//! Environment only (no `.env` anywhere up from the working directory): a hand-written loop of
+//! `std::env::var` calls (the baseline), `load_from(&EnvSource)`, `envconfig`, one pass over
+//! `std::env::vars_os` into a map, `load()` with its standard sources, and at N=100 the same
+//! variables as ten nested sections. With a `.env` holding half the variables:
+//! `dotenvy::dotenv()` then `envconfig` (the file's variables removed from the environment
+//! before each iteration, outside the timing) against `load()`, which reads the file without
+//! setting anything.
+//!
+//! Each (size, case) runs in a process of its own, with exactly its environment.
 
-use std::hint::black_box;
-use std::time::{Duration, SystemTime};
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion};
 use envconfig::Envconfig;
-use secrets_benches::{contract_var, reports_dir, rerun_with_environment};
+use secrets_benches::paired::{compare, timed, Run};
+use secrets_benches::{contract_environment, contract_var, rerun, unrelated_environment};
 use secrets_core::{EnvSource, SecretContract, SecretString};
 
 // The fields are loaded and never read (only loading is measured); their names are generated.
-#[allow(dead_code, clippy::struct_field_names)]
+#[allow(dead_code, clippy::struct_field_names, clippy::struct_excessive_bools)]
 mod contracts {
     use envconfig::Envconfig;
     use secrets_core::{SecretContract, SecretString};
@@ -21,149 +33,200 @@ mod contracts {
 }
 use contracts::{Derived10, Derived100, Derived1000, Envconfig10, Envconfig100, Nested100};
 
-/// Set in the child runs: the size whose environment this process has.
-const SIZE: &str = "SECRETS_BENCH_N";
+/// Set in the child runs: the size and the case (`env` or `dotenv`) this process measures.
+const CASE: &str = "SECRETS_BENCH_CASE";
 
-/// Set in the child runs: which round this process measures.
-const ROUND: &str = "SECRETS_BENCH_ROUND";
+/// Each contender's batch: about this long.
+const BATCH: Duration = Duration::from_millis(2);
 
-/// The baseline: one `std::env::var` per name into a `SecretString`, collecting what is missing.
-fn hand_written(names: &[String]) -> Result<Vec<SecretString>, Vec<&str>> {
-    let mut values = Vec::with_capacity(names.len());
-    let mut missing = Vec::new();
-    for name in names {
-        match std::env::var(name) {
-            Ok(value) => values.push(SecretString::from(value)),
-            Err(_) => missing.push(name.as_str()),
+/// Paired rounds, unless `SECRETS_BENCH_ROUNDS` says otherwise (for a quick look).
+fn rounds() -> usize {
+    std::env::var("SECRETS_BENCH_ROUNDS").ok().and_then(|rounds| rounds.parse().ok()).unwrap_or(300)
+}
+
+/// A value as the hand-written loop keeps it, by the kind of its field.
+#[allow(dead_code)]
+enum Field {
+    Secret(SecretString),
+    Optional(Option<SecretString>),
+    Port(u16),
+    Flag(bool),
+    Text(String),
+}
+
+/// The baseline: one `std::env::var` per name, parsed as its field's type, collecting what is
+/// missing or invalid.
+fn hand_written(names: &[String]) -> Result<Vec<Field>, Vec<&str>> {
+    let mut fields = Vec::with_capacity(names.len());
+    let mut problems = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let value = std::env::var(name);
+        let field = match (index % 10, value) {
+            (4 | 5, value) => Some(Field::Optional(value.ok().map(SecretString::from))),
+            (_, Err(_)) => None,
+            (0..=3, Ok(value)) => Some(Field::Secret(SecretString::from(value))),
+            (6 | 7, Ok(value)) => value.parse().ok().map(Field::Port),
+            (8, Ok(value)) => value.parse().ok().map(Field::Flag),
+            (_, Ok(value)) => Some(Field::Text(value)),
+        };
+        match field {
+            Some(field) => fields.push(field),
+            None => problems.push(name.as_str()),
         }
     }
-    if missing.is_empty() { Ok(values) } else { Err(missing) }
+    if problems.is_empty() {
+        Ok(fields)
+    } else {
+        Err(problems)
+    }
 }
 
-/// Rounds of each comparison, each in a process of its own. The baseline and its contenders are
-/// measured next to each other and compared round by round, so neither a slow drift of the
-/// shared machine nor one process's memory layout (which moves `getenv` by a few percent) lands
-/// on one side only.
-const ROUNDS: usize = 5;
-
-/// One round: the derived contract `D` and, where given, `envconfig` against the hand-written
-/// loop; in the last round, also `load()` with its standard sources.
-fn bench_size<D: SecretContract>(
-    c: &mut Criterion,
-    n: usize,
-    round: usize,
-    envconfig: Option<fn() -> bool>,
-    nested: Option<fn() -> bool>,
-) {
-    let names: Vec<String> = (0..n).map(contract_var).collect();
-    assert_eq!(hand_written(&names).map(|v| v.len()).ok(), Some(n), "the environment is not set up");
-    assert!(D::load_from(&EnvSource).is_ok());
-    assert!(envconfig.is_none_or(|envconfig| envconfig()));
-    let mut group = c.benchmark_group("load");
-    group.warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(2));
-    let id = |function: &str| BenchmarkId::new(function, format!("{n}-round{round}"));
-    group.bench_function(id("hand_written"), |b| b.iter(|| black_box(hand_written(&names))));
-    group.bench_function(id("secrets_core"), |b| b.iter(|| black_box(D::load_from(&EnvSource))));
-    if let Some(envconfig) = envconfig {
-        group.bench_function(id("envconfig"), |b| b.iter(|| black_box(envconfig())));
+/// One pass over the environment into a map, then the same parsing: what a loader that
+/// snapshots the environment does.
+fn snapshot(names: &[String]) -> Result<Vec<Field>, Vec<&str>> {
+    let environment: HashMap<OsString, OsString> = std::env::vars_os().collect();
+    let mut fields = Vec::with_capacity(names.len());
+    let mut problems = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        let value = environment.get(std::ffi::OsStr::new(name)).and_then(|value| value.to_str());
+        let field = match (index % 10, value) {
+            (4 | 5, value) => Some(Field::Optional(value.map(SecretString::from))),
+            (_, None) => None,
+            (0..=3, Some(value)) => Some(Field::Secret(SecretString::from(value))),
+            (6 | 7, Some(value)) => value.parse().ok().map(Field::Port),
+            (8, Some(value)) => value.parse().ok().map(Field::Flag),
+            (_, Some(value)) => Some(Field::Text(value.to_owned())),
+        };
+        match field {
+            Some(field) => fields.push(field),
+            None => problems.push(name.as_str()),
+        }
     }
-    if let Some(nested) = nested {
-        assert!(nested(), "the nested contract does not load");
-        group.bench_function(id("secrets_core_nested"), |b| b.iter(|| black_box(nested())));
+    if problems.is_empty() {
+        Ok(fields)
+    } else {
+        Err(problems)
     }
-    if round == ROUNDS {
-        // What `load()` adds: systemd credentials, `NAME_FILE` and the nearest `.env`, looked for each time.
-        group.bench_function(BenchmarkId::new("secrets_core_standard_sources", n), |b| {
-            b.iter(|| black_box(D::load()));
-        });
-    }
-    group.finish();
 }
 
-/// The median time of benchmark `id` measured since `since` (an earlier run's report is not
-/// used), in nanoseconds.
-fn median_ns(id: &str, since: SystemTime) -> Option<f64> {
-    let path = reports_dir().join("load").join(id).join("new/estimates.json");
-    if std::fs::metadata(&path).ok()?.modified().ok()? < since {
-        return None;
-    }
-    let estimates: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
-    estimates["median"]["point_estimate"].as_f64()
-}
-
-/// The middle value, or the mean of the two middle ones.
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    if values.len() % 2 == 1 { values[middle] } else { f64::midpoint(values[middle - 1], values[middle]) }
-}
-
-/// Prints each contender's time as a ratio to the hand-written loop of the same round.
-fn print_ratios(since: SystemTime) {
-    println!("\nRatios to hand_written, medians of this run's rounds (each round's ratio in brackets):");
-    for n in [10, 100, 1000] {
-        let hand = |round: usize| median_ns(&format!("hand_written/{n}-round{round}"), since);
-        for contender in ["secrets_core", "secrets_core_nested", "envconfig"] {
-            let ratios: Vec<f64> = (1..=ROUNDS)
-                .filter_map(|round| Some(median_ns(&format!("{contender}/{n}-round{round}"), since)? / hand(round)?))
-                .collect();
-            if !ratios.is_empty() {
-                let each: Vec<String> = ratios.iter().map(|ratio| format!("{ratio:.3}")).collect();
-                println!("  N={n:<4} {contender:<29} {:.3}x  [{}]", median(ratios), each.join(" "));
+/// `dotenvy::dotenv()` then `E::init_from_env()`, with `file_names` removed from the
+/// environment before each iteration (outside the timing), as a fresh process would have it.
+fn dotenvy_then<E: Envconfig>(file_names: &[String]) -> Run<'_> {
+    Box::new(move |iterations| {
+        let mut elapsed = Duration::ZERO;
+        for _ in 0..iterations {
+            for name in file_names {
+                // Edition 2021 (this crate's): no other thread runs while the benchmark does.
+                std::env::remove_var(name);
             }
+            let started = Instant::now();
+            assert!(dotenvy::dotenv().is_ok(), "the .env is read");
+            assert!(std::hint::black_box(E::init_from_env()).is_ok(), "envconfig loads");
+            elapsed += started.elapsed();
         }
-        let flat = |round: usize| median_ns(&format!("secrets_core/{n}-round{round}"), since);
-        let nested: Vec<f64> = (1..=ROUNDS)
-            .filter_map(|round| {
-                Some(median_ns(&format!("secrets_core_nested/{n}-round{round}"), since)? / flat(round)?)
-            })
-            .collect();
-        if !nested.is_empty() {
-            let each: Vec<String> = nested.iter().map(|ratio| format!("{ratio:.3}")).collect();
-            println!("  N={n:<4} {:<29} {:.3}x  [{}]", "nested / flat secrets_core", median(nested), each.join(" "));
-        }
-        let hands: Vec<f64> = (1..=ROUNDS).filter_map(hand).collect();
-        let standard = median_ns(&format!("secrets_core_standard_sources/{n}"), since).filter(|_| !hands.is_empty());
-        if let Some(standard) = standard {
-            println!("  N={n:<4} {:<29} {:.3}x", "secrets_core_standard_sources", standard / median(hands));
-        }
+        elapsed
+    })
+}
+
+/// The environment-only comparison for a contract `D` of `n` variables.
+fn environment_only<D: SecretContract>(n: usize, envconfig: Option<Run<'_>>, nested: Option<Run<'_>>) {
+    let names: Vec<String> = (0..n).map(contract_var).collect();
+    assert!(hand_written(&names).is_ok(), "the environment is not set up");
+    assert!(D::load_from(&EnvSource).is_ok() && D::load().is_ok(), "the contract does not load");
+    let mut contenders: Vec<(&str, Run<'_>)> = vec![
+        ("hand-written std::env::var loop", timed(|| hand_written(&names).is_ok())),
+        ("load_from(&EnvSource)", timed(|| D::load_from(&EnvSource).is_ok())),
+    ];
+    contenders.extend(envconfig.map(|run| ("envconfig", run)));
+    contenders.push(("one pass over vars_os", timed(|| snapshot(&names).is_ok())));
+    contenders.push(("load(), standard sources", timed(|| D::load().is_ok())));
+    contenders.extend(nested.map(|run| ("load_from(&EnvSource), ten sections", run)));
+    let summaries = compare(&format!("load, N={n}, environment only"), rounds(), BATCH, contenders);
+    let by_name = |name: &str| summaries.iter().find(|summary| summary.name == name);
+    if let (Some(envconfig), Some(load)) = (by_name("envconfig"), by_name("load(), standard sources")) {
+        let (ratio, (low, high)) = load.against(envconfig);
+        println!("  load() / envconfig: {ratio:.3}x [{low:.3} {high:.3}]");
     }
 }
 
-fn envconfig_loads<E: Envconfig>() -> bool {
-    black_box(E::init_from_env()).is_ok()
+/// The `.env` comparison for a contract `D` of `n` variables: half of them in `./.env`.
+fn with_dotenv<D: SecretContract, E: Envconfig>(n: usize) {
+    let file_names: Vec<String> = (0..n).filter(|i| i % 2 == 1).map(contract_var).collect();
+    assert!(D::load().is_ok(), "the contract does not load from the environment and .env");
+    compare(
+        &format!("load, N={n}, half the variables in .env"),
+        rounds(),
+        BATCH,
+        vec![
+            ("dotenvy::dotenv() + envconfig", dotenvy_then::<E>(&file_names)),
+            ("load()", timed(|| D::load().is_ok())),
+        ],
+    );
 }
 
-fn derived_loads<C: SecretContract>() -> bool {
-    black_box(C::load_from(&EnvSource)).is_ok()
+fn nested_loads() -> bool {
+    Nested100::load_from(&EnvSource).is_ok()
+}
+
+/// A directory of its own under the temporary directory, with no `.env` in it; `dotenv`
+/// writes one with the odd-numbered variables.
+fn workdir(n: usize, dotenv: bool) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("secrets-bench-load-{}-{n}-{dotenv}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("the temporary directory is writable");
+    let file = dir.join(".env");
+    if dotenv {
+        let mut lines = String::new();
+        for i in (0..n).filter(|i| i % 2 == 1) {
+            let _ = writeln!(lines, "{}={}", contract_var(i), secrets_benches::contract_value(i));
+        }
+        std::fs::write(&file, lines).expect("the temporary directory is writable");
+    } else if file.exists() {
+        std::fs::remove_file(&file).expect("an old .env can be removed");
+    }
+    dir
+}
+
+/// Whether a `.env` lies in `dir` or above it: the environment-only case needs none.
+fn dotenv_above(dir: &Path) -> bool {
+    dir.ancestors().any(|ancestor| ancestor.join(".env").exists())
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Ok(size), Ok(round)) = (std::env::var(SIZE), std::env::var(ROUND)) else {
-        let started = SystemTime::now();
+    let Ok(case) = std::env::var(CASE) else {
         for n in [10, 100, 1000] {
-            for round in 1..=ROUNDS {
-                let run = [(SIZE, n.to_string()), (ROUND, round.to_string())];
-                assert!(rerun_with_environment(n, &run, &args), "round {round} for N={n} failed");
+            let dir = workdir(n, false);
+            assert!(!dotenv_above(&dir), "a .env above {} would be read by load()", dir.display());
+            let mut environment = contract_environment(n);
+            environment.extend(unrelated_environment());
+            environment.push((CASE.to_owned(), format!("{n}-env")));
+            environment
+                .extend(std::env::var("SECRETS_BENCH_ROUNDS").ok().map(|r| ("SECRETS_BENCH_ROUNDS".to_owned(), r)));
+            assert!(rerun(environment.clone(), &dir), "N={n} failed");
+            std::fs::remove_dir_all(&dir).expect("the temporary directory can be removed");
+            if n > 100 {
+                continue;
             }
+            let dir = workdir(n, true);
+            // The odd-numbered variables come from the `.env` only.
+            let half = |(name, _): &(String, String)| !(0..n).filter(|i| i % 2 == 1).any(|i| contract_var(i) == *name);
+            environment.retain(half);
+            environment.retain(|(name, _)| name != CASE);
+            environment.push((CASE.to_owned(), format!("{n}-dotenv")));
+            assert!(rerun(environment, &dir), "N={n} with a .env failed");
+            std::fs::remove_dir_all(&dir).expect("the temporary directory can be removed");
         }
-        print_ratios(started);
         return;
     };
-    let round: usize = round.parse().expect("the parent sets a round number");
-    let mut c = Criterion::default().configure_from_args();
-    match size.as_str() {
-        "10" => bench_size::<Derived10>(&mut c, 10, round, Some(envconfig_loads::<Envconfig10>), None),
-        "100" => bench_size::<Derived100>(
-            &mut c,
+    match case.as_str() {
+        "10-env" => environment_only::<Derived10>(10, Some(timed(|| Envconfig10::init_from_env().is_ok())), None),
+        "100-env" => environment_only::<Derived100>(
             100,
-            round,
-            Some(envconfig_loads::<Envconfig100>),
-            Some(derived_loads::<Nested100>),
+            Some(timed(|| Envconfig100::init_from_env().is_ok())),
+            Some(timed(nested_loads)),
         ),
-        "1000" => bench_size::<Derived1000>(&mut c, 1000, round, None, None),
-        other => panic!("no benchmark for N={other}"),
+        "1000-env" => environment_only::<Derived1000>(1000, None, None),
+        "10-dotenv" => with_dotenv::<Derived10, Envconfig10>(10),
+        "100-dotenv" => with_dotenv::<Derived100, Envconfig100>(100),
+        other => panic!("no benchmark case {other}"),
     }
-    c.final_summary();
 }

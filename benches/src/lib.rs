@@ -3,7 +3,7 @@
 
 pub mod paired;
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::Command;
 
 /// Unrelated variables on the benchmark host, as a real host has (PATH, HOME, service settings).
@@ -28,42 +28,50 @@ pub fn value(index: usize) -> String {
         .collect()
 }
 
-/// The whole environment of a benchmark run for a contract of `n` variables.
-pub fn host_environment(n: usize) -> Vec<(String, String)> {
-    let unrelated = (0..UNRELATED).map(|i| (format!("HOST_SETTING_{i:03}"), value(100_000 + i)));
-    (0..n).map(|i| (contract_var(i), value(i))).chain(unrelated).collect()
+/// What the `index`-th contract variable holds, by its kind in the benchmark contracts (see
+/// `build.rs`): a secret of 40 characters, a port, a flag, or a URL of 64.
+pub fn contract_value(index: usize) -> String {
+    match index % 10 {
+        6 | 7 => (1024 + index % 60_000).to_string(),
+        8 => "true".to_owned(),
+        9 => format!("https://service.example/v1/{}", &value(index)[..37]),
+        _ => value(index),
+    }
 }
 
-/// Runs this executable again with exactly the environment for `n` variables plus `run` (the
-/// variables that tell the child what to measure), passing `args`.
+/// The contract variables of a benchmark run for a contract of `n` variables.
+pub fn contract_environment(n: usize) -> Vec<(String, String)> {
+    (0..n).map(|i| (contract_var(i), contract_value(i))).collect()
+}
+
+/// The unrelated variables of the benchmark host.
+pub fn unrelated_environment() -> Vec<(String, String)> {
+    (0..UNRELATED).map(|i| (format!("HOST_SETTING_{i:03}"), value(100_000 + i))).collect()
+}
+
+/// The whole environment of a benchmark run for a contract of `n` variables.
+pub fn host_environment(n: usize) -> Vec<(String, String)> {
+    let mut all = contract_environment(n);
+    all.extend(unrelated_environment());
+    all
+}
+
+/// Runs this executable again in `dir` with exactly the variables `environment`, and says
+/// whether it succeeded.
 ///
 /// Benchmarks cannot set variables in their own process without `unsafe` (edition 2024), and
-/// each size needs its own environment, so the harness re-runs itself for every size (and round).
+/// each size needs its own environment, so the harness re-runs itself for each.
 ///
 /// # Panics
 ///
 /// When the executable cannot be found or started.
-pub fn rerun_with_environment(n: usize, run: &[(&str, String)], args: &[String]) -> bool {
+pub fn rerun(environment: Vec<(String, String)>, dir: &Path) -> bool {
     let exe = std::env::current_exe().expect("the running benchmark has a path");
     Command::new(&exe)
-        .args(args)
         .env_clear()
-        .envs(host_environment(n))
-        .envs(run.iter().map(|(name, value)| (name, value)))
-        .env("CRITERION_HOME", reports_dir())
+        .envs(environment)
+        .current_dir(dir)
         .status()
         .expect("the benchmark can start itself")
         .success()
-}
-
-/// Where criterion writes its reports: `$CRITERION_HOME`, else `target/criterion` as usual.
-///
-/// # Panics
-///
-/// When the running executable is not under a cargo `target/` directory.
-pub fn reports_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("the running benchmark has a path");
-    // target/release/deps/load-…
-    std::env::var_os("CRITERION_HOME")
-        .map_or_else(|| exe.ancestors().nth(3).expect("under target/").join("criterion"), Into::into)
 }

@@ -404,7 +404,10 @@ impl<'a> Values<'a> {
     fn setting<T, E: Display>(&mut self, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
         let index = self.base + index;
         let raw = self.take(index)?;
-        self.configs.push((index, SecretString::from(raw.expose_secret())));
+        if raw.expose_secret().len() >= MIN_MASKABLE {
+            // Shorter, it cannot hold a secret that is long enough to check for.
+            self.configs.push((index, SecretString::from(raw.expose_secret())));
+        }
         if self.too_short_for_rule(index, &raw) {
             return None;
         }
@@ -608,16 +611,13 @@ impl<'a> Values<'a> {
         secrets
     }
 
-    /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` characters).
+    /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` bytes).
     fn check_configs(&mut self, secrets: &[(usize, &str)]) {
-        for (index, raw) in std::mem::take(&mut self.configs) {
-            let text = raw.expose_secret();
-            let Some((secret, _)) =
-                secrets.iter().find(|(_, secret)| secret.len() >= MIN_MASKABLE && text.contains(secret))
-            else {
-                continue;
-            };
-            let concern = Concern::HoldsSecret { secret: self.vars[*secret].name() };
+        let configs = std::mem::take(&mut self.configs);
+        let secrets: Vec<(usize, &str)> =
+            secrets.iter().copied().filter(|(_, secret)| secret.len() >= MIN_MASKABLE).collect();
+        for (index, secret) in held_secrets(&configs, &secrets) {
+            let concern = Concern::HoldsSecret { secret: self.vars[secret].name() };
             match self.notes.iter_mut().find(|(at, _)| *at == index) {
                 Some((_, Note::Found(_, concerns))) => concerns.push(concern),
                 Some(_) => {}
@@ -698,6 +698,104 @@ impl<'a> Values<'a> {
             })
             .collect()
     }
+}
+
+/// Each setting (by index) whose text holds one of `secrets` (each at least `MIN_MASKABLE`
+/// bytes long), with the first such secret.
+///
+/// A setting shorter than the shortest secret holds none. Past a few pairs to compare, a
+/// setting is read once: each of its positions is looked up, by the eight bytes there, in a
+/// table of the secrets' first eight bytes, and only a secret that begins so is compared.
+fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) -> Vec<(usize, usize)> {
+    /// Up to this many (setting, secret) pairs, comparing each is cheaper than the table.
+    const PAIRS_PER_TABLE: usize = 64;
+    let Some(shortest) = secrets.iter().map(|(_, secret)| secret.len()).min() else { return Vec::new() };
+    let texts =
+        configs.iter().map(|(index, raw)| (*index, raw.expose_secret())).filter(|(_, text)| text.len() >= shortest);
+    let texts: Vec<(usize, &str)> = texts.collect();
+    if texts.len() * secrets.len() <= PAIRS_PER_TABLE {
+        let held = |(index, text): (usize, &str)| {
+            secrets.iter().find(|(_, secret)| holds(text, secret)).map(|(secret, _)| (index, *secret))
+        };
+        return texts.into_iter().filter_map(held).collect();
+    }
+    let starts = SecretStarts::new(secrets);
+    texts.into_iter().filter_map(|(index, text)| starts.first_in(text).map(|secret| (index, secret))).collect()
+}
+
+/// The secrets by their first eight bytes: a bit a start, and the starts sorted.
+struct SecretStarts<'s> {
+    bits: Vec<u64>,
+    /// Each secret's first eight bytes, its position in `secrets`, and its index.
+    sorted: Vec<(u64, usize, usize)>,
+    secrets: &'s [(usize, &'s str)],
+}
+
+impl<'s> SecretStarts<'s> {
+    /// 2^16 bits (8 KiB): a position of a text passes with a chance of one in a hundred at 600 secrets.
+    const BITS: u32 = 16;
+
+    fn new(secrets: &'s [(usize, &'s str)]) -> Self {
+        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
+        let mut sorted: Vec<(u64, usize, usize)> = secrets
+            .iter()
+            .enumerate()
+            .map(|(position, (index, secret))| (start(secret.as_bytes()), position, *index))
+            .collect();
+        sorted.sort_unstable();
+        for &(start, ..) in &sorted {
+            let slot = Self::slot(start);
+            bits[slot / 64] |= 1 << (slot % 64);
+        }
+        Self { bits, sorted, secrets }
+    }
+
+    fn slot(start: u64) -> usize {
+        (start.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    }
+
+    /// The index of the first secret (in the order given) that `text` holds.
+    fn first_in(&self, text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut first: Option<(usize, usize)> = None;
+        for at in 0..=bytes.len().saturating_sub(MIN_MASKABLE) {
+            let here = start(&bytes[at..]);
+            let slot = Self::slot(here);
+            if self.bits[slot / 64] & (1 << (slot % 64)) == 0 {
+                continue;
+            }
+            let from = self.sorted.partition_point(|&(start, ..)| start < here);
+            for &(_, position, index) in self.sorted[from..].iter().take_while(|&&(start, ..)| start == here) {
+                if bytes[at..].starts_with(self.secrets[position].1.as_bytes())
+                    && first.is_none_or(|(p, _)| position < p)
+                {
+                    first = Some((position, index));
+                }
+            }
+        }
+        first.map(|(_, index)| index)
+    }
+}
+
+/// Whether `text` holds `secret`: for a short setting, each position whose byte begins the
+/// secret is compared (`str::contains` prepares a searcher first, which costs more than the
+/// search in a setting's few dozen bytes).
+fn holds(text: &str, secret: &str) -> bool {
+    const SHORT: usize = 256;
+    if text.len() > SHORT {
+        return text.contains(secret);
+    }
+    let (text, secret) = (text.as_bytes(), secret.as_bytes());
+    let Some((&first, _)) = secret.split_first() else { return true };
+    let Some(last_start) = text.len().checked_sub(secret.len()) else { return false };
+    text[..=last_start].iter().enumerate().any(|(at, &byte)| byte == first && text[at..].starts_with(secret))
+}
+
+/// The first eight bytes of `bytes` (at least that long), as one number.
+fn start(bytes: &[u8]) -> u64 {
+    let mut word = [0; MIN_MASKABLE];
+    word.copy_from_slice(&bytes[..MIN_MASKABLE]);
+    u64::from_le_bytes(word)
 }
 
 /// Whether a value counts as unset: empty or blank, without `allow_empty`.

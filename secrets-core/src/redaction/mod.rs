@@ -128,7 +128,7 @@ impl Redactor {
     fn find_all(&self, hay: &[u8]) -> Vec<(usize, usize)> {
         let Some(patterns) = &self.patterns else { return Vec::new() };
         let mut spans = Spans::default();
-        patterns.scanner.each(hay, |start, end, _| spans.add(start, end));
+        patterns.scanner.each(hay, |start, end| spans.add(start, end));
         spans.finish()
     }
 

@@ -1,5 +1,5 @@
 //! Finding every occurrence of many byte patterns in a text: the search under the
-//! [`Redactor`](super::Redactor), and the check that no setting holds a secret.
+//! [`Redactor`](super::Redactor).
 //!
 //! An automaton's SIMD prefilter covers at most 64 patterns, and a secret has a dozen forms:
 //! past five secrets, one automaton looks at every byte. Patterns are long, though, so the text
@@ -34,8 +34,6 @@ pub(crate) struct Scanner {
 /// An unanchored automaton that reports overlapping matches, for the few patterns too short to sample.
 struct Tiny {
     automaton: AhoCorasick,
-    /// The index, among the patterns given to [`Scanner::new`], of each of the automaton's patterns.
-    ids: Vec<usize>,
 }
 
 /// Patterns of similar length, sampled at one stride.
@@ -44,40 +42,39 @@ struct Band {
     filter: Filter,
     /// Anchored, leftmost-longest: the longest pattern that starts at a given position.
     automaton: AhoCorasick,
-    ids: Vec<usize>,
 }
 
 impl Scanner {
-    /// A scanner for `patterns` (none of them empty); matches name a pattern by its index here.
+    /// A scanner for `patterns`, none of them empty.
     pub(crate) fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Self {
         let (mut tiny, mut short, mut long) = (Vec::new(), Vec::new(), Vec::new());
-        for (id, pattern) in patterns.iter().enumerate() {
+        for pattern in patterns {
             let bytes = pattern.as_ref();
             assert!(!bytes.is_empty(), "no empty pattern is searched for");
             match bytes.len() {
-                len if len < WORD => tiny.push((id, bytes)),
-                len if len < LONG => short.push((id, bytes)),
-                _ => long.push((id, bytes)),
+                len if len < WORD => tiny.push(bytes),
+                len if len < LONG => short.push(bytes),
+                _ => long.push(bytes),
             }
         }
         let tiny = (!tiny.is_empty()).then(|| {
             let automaton = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .build(tiny.iter().map(|(_, bytes)| bytes))
+                .build(&tiny)
                 .expect("plain byte patterns always build");
-            Tiny { automaton, ids: tiny.iter().map(|(id, _)| *id).collect() }
+            Tiny { automaton }
         });
         let bands = [short, long].into_iter().filter(|band| !band.is_empty()).map(|band| Band::new(&band)).collect();
         Self { tiny, bands }
     }
 
-    /// Calls `found(start, end, pattern)` for every occurrence of every pattern: each one for
-    /// the tiny patterns; for the others, at each position where some pattern starts, the
-    /// longest that does (a shorter one there lies inside it).
-    pub(crate) fn each(&self, hay: &[u8], mut found: impl FnMut(usize, usize, usize)) {
+    /// Calls `found(start, end)` for every occurrence of every pattern: each one for the tiny
+    /// patterns; for the others, at each position where a pattern of a band starts, the longest
+    /// of the band that does (a shorter one there lies inside it).
+    pub(crate) fn each(&self, hay: &[u8], mut found: impl FnMut(usize, usize)) {
         if let Some(tiny) = &self.tiny {
             for matched in tiny.automaton.find_overlapping_iter(hay) {
-                found(matched.start(), matched.end(), tiny.ids[matched.pattern().as_usize()]);
+                found(matched.start(), matched.end());
             }
         }
         for band in &self.bands {
@@ -87,20 +84,20 @@ impl Scanner {
 }
 
 impl Band {
-    fn new(patterns: &[(usize, &[u8])]) -> Self {
-        let shortest = patterns.iter().map(|(_, bytes)| bytes.len()).min().expect("a band is not empty");
+    fn new(patterns: &[&[u8]]) -> Self {
+        let shortest = patterns.iter().map(|bytes| bytes.len()).min().expect("a band is not empty");
         let stride = (shortest + 1 - WORD).min(MAX_STRIDE);
-        let words = patterns.iter().flat_map(|(_, bytes)| (0..stride).map(move |offset| (word(bytes, offset), offset)));
+        let words = patterns.iter().flat_map(|bytes| (0..stride).map(move |offset| (word(bytes, offset), offset)));
         let filter = Filter::new(words, patterns.len() * stride);
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
-            .build(patterns.iter().map(|(_, bytes)| bytes))
+            .build(patterns)
             .expect("plain byte patterns always build");
-        Self { stride, filter, automaton, ids: patterns.iter().map(|(id, _)| *id).collect() }
+        Self { stride, filter, automaton }
     }
 
-    fn each(&self, hay: &[u8], found: &mut impl FnMut(usize, usize, usize)) {
+    fn each(&self, hay: &[u8], found: &mut impl FnMut(usize, usize)) {
         let Some(last) = hay.len().checked_sub(WORD) else { return };
         let stride = self.stride;
         let mut at = 0;
@@ -127,12 +124,12 @@ impl Band {
 
     /// Tries each position from which an occurrence could have been sampled at `sample`: as
     /// many bytes before it as the sampled word's offsets in the patterns that hold it.
-    fn confirm(&self, hay: &[u8], sample: usize, found: &mut impl FnMut(usize, usize, usize)) {
+    fn confirm(&self, hay: &[u8], sample: usize, found: &mut impl FnMut(usize, usize)) {
         let Some(offsets) = self.filter.offsets.get(&word(hay, sample)) else { return };
         for start in offsets.iter().filter_map(|&offset| sample.checked_sub(usize::from(offset))) {
             let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
             if let Some(matched) = self.automaton.find(input) {
-                found(start, matched.end(), self.ids[matched.pattern().as_usize()]);
+                found(start, matched.end());
             }
         }
     }
@@ -216,7 +213,7 @@ mod tests {
 
     fn scanned(scanner: &Scanner, hay: &[u8]) -> Vec<(usize, usize)> {
         let mut all = Vec::new();
-        scanner.each(hay, |start, end, _| all.push((start, end)));
+        scanner.each(hay, |start, end| all.push((start, end)));
         all.sort_unstable();
         all
     }
@@ -249,18 +246,6 @@ mod tests {
             }
             let scanner = Scanner::new(&patterns);
             assert_eq!(scanned(&scanner, &hay), naive(&patterns, &hay), "patterns {patterns:?}");
-        }
-    }
-
-    #[test]
-    fn a_match_names_its_pattern() {
-        let patterns = ["abc", "long-pattern-number-one", "short-one", "long-pattern-number-two"];
-        let scanner = Scanner::new(&patterns);
-        for (id, pattern) in patterns.iter().enumerate() {
-            let hay = format!("xx {pattern} yy");
-            let mut ids = Vec::new();
-            scanner.each(hay.as_bytes(), |_, _, found| ids.push(found));
-            assert_eq!(ids, [id]);
         }
     }
 

@@ -65,7 +65,7 @@ pub struct FileIndirection;
 
 impl Source for FileIndirection {
     fn lookup(&self, name: &str) -> Result<Option<Found>, SourceError> {
-        let Some(path) = std::env::var_os(format!("{name}_FILE")) else {
+        let Some(path) = file_variable(name) else {
             return Ok(None);
         };
         indirect(name, Some(path), std::env::var_os(name))
@@ -89,6 +89,19 @@ impl Source for FileIndirection {
     fn describe(&self) -> Vec<String> {
         vec!["NAME_FILE variables".to_owned()]
     }
+}
+
+/// The value of `NAME_FILE`, its name composed on the stack: every variable of a contract is
+/// looked for with it, and most are not set.
+fn file_variable(name: &str) -> Option<OsString> {
+    const SUFFIX: &[u8] = b"_FILE";
+    let mut buffer = [0u8; 128];
+    let Some(composed) = buffer.get_mut(..name.len() + SUFFIX.len()) else {
+        return std::env::var_os(format!("{name}_FILE"));
+    };
+    composed[..name.len()].copy_from_slice(name.as_bytes());
+    composed[name.len()..].copy_from_slice(SUFFIX);
+    std::env::var_os(std::str::from_utf8(composed).expect("a name and an ASCII suffix"))
 }
 
 /// `NAME` read from the file that `NAME_FILE` (`path`) names; an error when `NAME` is set too
