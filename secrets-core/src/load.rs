@@ -404,10 +404,7 @@ impl<'a> Values<'a> {
     fn setting<T, E: Display>(&mut self, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
         let index = self.base + index;
         let raw = self.take(index)?;
-        if raw.expose_secret().len() >= MIN_MASKABLE {
-            // Shorter, it cannot hold a secret that is long enough to check for.
-            self.configs.push((index, SecretString::from(raw.expose_secret())));
-        }
+        self.configs.push((index, SecretString::from(raw.expose_secret())));
         if self.too_short_for_rule(index, &raw) {
             return None;
         }
@@ -1077,5 +1074,51 @@ fn failed(error: SourceError) -> (State, Option<Origin>) {
             (State::Unreadable { reason: format!("{} {reason}", path.display()) }, None)
         }
         other => (State::Unreadable { reason: other.to_string() }, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The naive reference: the first secret (in the order given) each long-enough setting holds.
+    fn naive(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) -> Vec<(usize, usize)> {
+        configs
+            .iter()
+            .filter_map(|(index, raw)| {
+                let text = raw.expose_secret();
+                secrets.iter().find(|(_, secret)| text.contains(secret)).map(|(secret, _)| (*index, *secret))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn settings_holding_secrets_are_found_by_pairs_and_by_the_table() {
+        let values: Vec<String> = (0..40).map(|i| format!("secret-{i:02}-{}", "k".repeat(i % 7))).collect();
+        // The same start as another secret, and a secret inside another.
+        let mut secrets: Vec<(usize, &str)> = values.iter().enumerate().map(|(i, v)| (100 + i, v.as_str())).collect();
+        secrets.push((200, "secret-07-kkkkk-longer"));
+        secrets.push((201, "et-03-kkk"));
+        let texts = [
+            "https://host/?t=secret-07-kkkkk-longer".to_owned(),
+            "secret-39-kkkk".to_owned(),
+            "ends with secret-03-kkk".to_owned(),
+            "et-03-kkk alone".to_owned(),
+            "no secret here at all, only text".to_owned(),
+            "secre".to_owned(),
+            "x".repeat(300) + "secret-12-kkkkk",
+        ];
+        let configs: Vec<(usize, SecretString)> =
+            texts.iter().enumerate().map(|(i, text)| (i, SecretString::from(text.as_str()))).collect();
+        let expected = naive(&configs, &secrets);
+        assert_eq!(expected.len(), 5, "{expected:?}");
+        // Past 64 pairs: the table.
+        assert_eq!(held_secrets(&configs, &secrets), expected);
+        // A few pairs: compared one by one.
+        for (config, secret) in configs.iter().zip(secrets.iter().cycle().skip(3)) {
+            let one = std::slice::from_ref(config);
+            let few = [*secret, (201, "et-03-kkk")];
+            assert_eq!(held_secrets(one, &few), naive(one, &few));
+        }
     }
 }

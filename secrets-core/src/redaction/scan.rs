@@ -5,9 +5,9 @@
 //! past five secrets, one automaton looks at every byte. Patterns are long, though, so the text
 //! need not be read at every position. Every pattern of a band is at least `stride + 3` bytes
 //! long; the scan reads the four bytes at every `stride`-th position, so each occurrence shows
-//! one of its first `stride` four-byte words to exactly one sample. A Bloom filter of those
-//! words says which samples may be inside an occurrence, and an anchored search at each
-//! position before such a sample confirms it. Long patterns (at least [`LONG`] bytes) get a band
+//! one of its first `stride` four-byte words to exactly one sample. A bit table of those words
+//! says which samples may be inside an occurrence; the offsets at which the sampled word lies in
+//! the patterns give the starts to try, and an anchored search at each confirms. Long patterns (at least [`LONG`] bytes) get a band
 //! of their own, so that one short secret does not shorten the stride of all the others.
 
 use std::collections::HashMap;
