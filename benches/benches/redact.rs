@@ -104,6 +104,19 @@ fn rounds() -> usize {
 /// Each contender's batch: about this long.
 const BATCH: Duration = Duration::from_millis(2);
 
+/// `text` with each match replaced by the mask, built as `Redactor::redact` builds its output.
+fn masked(text: &str, matches: impl Iterator<Item = aho_corasick::Match>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut written = 0;
+    for found in matches {
+        out.push_str(&text[written..found.start()]);
+        out.push_str(MASK);
+        written = found.end();
+    }
+    out.push_str(&text[written..]);
+    out
+}
+
 fn throughput() {
     for count in [20, 200] {
         let secrets = secrets(count);
@@ -130,7 +143,12 @@ fn throughput() {
             BATCH,
             teddy
                 .iter()
-                .map(|teddy| ("raw values, Teddy: find", timed(|| teddy.find_iter(&text).count())))
+                .flat_map(|teddy| {
+                    [
+                        ("raw values, Teddy: find", timed(|| teddy.find_iter(&text).count())),
+                        ("raw values, Teddy: replace", timed(|| masked(&text, teddy.find_iter(&text)).len())),
+                    ]
+                })
                 .chain([
                     ("raw values, one automaton: find", timed(|| raw.find_iter(&text).count())),
                     ("raw values, one automaton: replace", timed(|| raw.replace_all(&text, &raw_masks).len())),
@@ -162,11 +180,12 @@ fn throughput() {
                 .collect(),
         );
         let mb_per_s = |summary: &secrets_benches::paired::Summary| summary.megabytes_per_second(text.len());
-        let (teddy, rest) = summaries.split_at(usize::from(teddy.is_some()));
+        let (teddy, rest) = summaries.split_at(2 * usize::from(teddy.is_some()));
         let [find, replace, _, bulk, streaming, event, per_line] = rest else { unreachable!() };
         let shown = |(ratio, (low, high)): (f64, (f64, f64))| format!("{ratio:.3}x [{low:.3} {high:.3}]");
-        if let Some(teddy) = teddy.first() {
+        if let [teddy, teddy_replace] = teddy {
             println!("  Redactor::redact / raw Teddy:                {}", shown(bulk.against(teddy)));
+            println!("  Redactor::redact / raw Teddy, replace:       {}", shown(bulk.against(teddy_replace)));
             println!("  raw Teddy: {:.0} MB/s", mb_per_s(teddy));
         }
         println!("  Redactor::redact / raw find:                 {}", shown(bulk.against(find)));

@@ -404,18 +404,23 @@ impl<'a> Values<'a> {
     fn setting<T, E: Display>(&mut self, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
         let index = self.base + index;
         let raw = self.take(index)?;
-        self.configs.push((index, SecretString::from(raw.expose_secret())));
         if self.too_short_for_rule(index, &raw) {
+            self.configs.push((index, raw));
             return None;
         }
         match parse(raw.expose_secret()) {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                // Kept to check that it holds no secret, and for a rule's error to show.
+                self.configs.push((index, raw));
+                Some(value)
+            }
             Err(error) => {
                 // The text is shown with the reason, once any secret it holds is masked (in
                 // `into_entries`, when every secret can be asked for).
                 // The parser's message may quote the text, which is shown anyway; the secrets it
                 // may hold are masked with it.
                 let reason: String = error.to_string().chars().take(MAX_REASON_CHARS).collect();
+                self.configs.push((index, SecretString::from(raw.expose_secret())));
                 self.invalid_settings.push((index, raw, reason));
                 None
             }
@@ -785,7 +790,7 @@ fn holds(text: &str, secret: &str) -> bool {
     let (text, secret) = (text.as_bytes(), secret.as_bytes());
     let Some((&first, _)) = secret.split_first() else { return true };
     let Some(last_start) = text.len().checked_sub(secret.len()) else { return false };
-    text[..=last_start].iter().enumerate().any(|(at, &byte)| byte == first && text[at..].starts_with(secret))
+    memchr::memchr_iter(first, &text[..=last_start]).any(|at| text[at..].starts_with(secret))
 }
 
 /// The first eight bytes of `bytes` (at least that long), as one number.

@@ -51,15 +51,27 @@ impl DotenvSource {
     /// Anything else named `.env` ends the walk, even when it cannot be read (a FIFO, a broken
     /// link): loading it then says what is wrong, instead of a `.env` further up being used.
     pub fn find_upward(dir: &Path) -> Option<PathBuf> {
-        dir.ancestors().map(|dir| dir.join(".env")).find(|candidate| {
-            std::fs::symlink_metadata(candidate).is_ok() && !std::fs::metadata(candidate).is_ok_and(|m| m.is_dir())
-        })
+        dir.ancestors()
+            .map(|dir| dir.join(".env"))
+            .find(|candidate| something_at(candidate) && !std::fs::metadata(candidate).is_ok_and(|m| m.is_dir()))
     }
 
     /// The file this source was read from.
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
+
+/// Whether anything is at `path`, a broken link included: `lstat`, which costs less than the
+/// `statx` of `symlink_metadata` (a `.env` is looked for in every directory up to the root).
+#[cfg(unix)]
+fn something_at(path: &Path) -> bool {
+    rustix::fs::lstat(path).is_ok()
+}
+
+#[cfg(not(unix))]
+fn something_at(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
 }
 
 /// Why a `.env` is not to be trusted, if it is not: someone else could have written it.
