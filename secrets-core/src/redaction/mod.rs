@@ -132,6 +132,20 @@ impl Redactor {
         spans.finish()
     }
 
+    /// Where the first match that starts at or after `from` and ends past `cut` begins (`cut`
+    /// itself when none does).
+    fn first_open(&self, bytes: &[u8], from: usize, cut: usize) -> usize {
+        let mut open = cut;
+        if let Some(patterns) = &self.patterns {
+            patterns.scanner.each(&bytes[from..], |start, end| {
+                if from + end > cut {
+                    open = open.min(from + start);
+                }
+            });
+        }
+        open
+    }
+
     /// A writer that masks what passes through it, even a secret split across two writes.
     pub fn writer<W: Write>(&self, inner: W) -> RedactingWriter<W> {
         RedactingWriter { redactor: self.clone(), inner, pending: Vec::new(), ready: Vec::new(), one_event: false }
@@ -253,13 +267,17 @@ impl<W: Write> RedactingWriter<W> {
                     break;
                 }
                 // A run of matches that keeps going (a secret such as `00000000` in a stream
-                // of zeros) is masked up to its last match that is complete, so that what is
-                // held stays bounded.
-                let complete = self.redactor.find_all(&self.pending[start..cut]).last().map_or(0, |(_, end)| *end);
+                // of zeros) is masked up to where the first match still open at `cut` begins,
+                // so that what is held stays bounded and no match is split: every match that
+                // ends later is kept whole, and the bytes of those masked now that lie past
+                // that point are inside it.
+                let open = self.redactor.first_open(&self.pending, start, cut);
                 self.ready.extend_from_slice(&self.pending[taken..start]);
-                self.ready.extend_from_slice(MASK.as_bytes());
-                taken = start + complete;
-                cut = taken;
+                if open > start {
+                    self.ready.extend_from_slice(MASK.as_bytes());
+                }
+                taken = open;
+                cut = open;
                 break;
             }
             self.ready.extend_from_slice(&self.pending[taken..start]);
@@ -511,6 +529,43 @@ mod tests {
         assert!(writer.get_ref().len() >= 200 - redactor.longest());
         drop(writer.flush());
         assert_eq!(writer.get_ref().len(), 200);
+    }
+
+    /// Writes `pieces` through a writer (flushing after each when `flush`) and returns what came out.
+    fn through_writer(redactor: &Redactor, pieces: &[&[u8]], flush: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut writer = redactor.writer(&mut out);
+        for piece in pieces {
+            writer.write_all(piece).unwrap();
+            if flush {
+                writer.flush().unwrap();
+            }
+        }
+        drop(writer);
+        out
+    }
+
+    #[test]
+    fn a_secret_that_ends_past_a_long_run_of_matches_is_not_split() {
+        // A 64 KiB run of zeros matches `00000000` throughout; a second secret begins inside the
+        // run and ends past it. Masking part of the run must not leave that secret's tail alone.
+        let zeros_then_m = format!("{}{}", "0".repeat(20), "M".repeat(16));
+        let redactor = Redactor::new(["00000000", &zeros_then_m]);
+        let (run, tail) = ("0".repeat(65544), "M".repeat(16));
+        for flush in [false, true] {
+            let out = through_writer(&redactor, &[run.as_bytes(), tail.as_bytes(), b" end"], flush);
+            assert!(!out.contains(&b'M') && !out.windows(8).any(|w| w == b"00000000"), "flush {flush}");
+            assert!(out.ends_with(b"[REDACTED] end"), "flush {flush}");
+        }
+        // The same in one write, with a percent-encoded form past the run.
+        let slashes = format!("0{}", "/".repeat(20));
+        let redactor = Redactor::new(["00000000", &slashes]);
+        let text = format!("{}0{} end", "0".repeat(70_000), "%2F".repeat(20));
+        let out = through_writer(&redactor, &[text.as_bytes()], false);
+        assert!(!out.windows(3).any(|w| w == b"%2F") && out.ends_with(b"[REDACTED] end"));
+        // Nothing is masked twice over either: each mask stands for bytes that were taken.
+        let out = through_writer(&redactor, &[text.as_bytes(), b" more"], true);
+        assert!(out.ends_with(b"[REDACTED] end more"));
     }
 
     #[cfg(feature = "tracing")]

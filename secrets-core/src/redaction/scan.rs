@@ -11,6 +11,7 @@
 //! of their own, so that one short secret does not shorten the stride of all the others.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
@@ -20,7 +21,8 @@ const WORD: usize = 4;
 /// Patterns at least this long are searched in a band of their own, with a longer stride.
 const LONG: usize = 16;
 
-/// The longest stride: each pattern puts this many words into the filter at most.
+/// The longest stride: each pattern puts this many words into the filter at most, and a word's
+/// offsets fit in the bits of a `u64`.
 const MAX_STRIDE: usize = 64;
 
 /// Every occurrence of a fixed set of byte patterns, overlapping ones included.
@@ -125,8 +127,12 @@ impl Band {
     /// Tries each position from which an occurrence could have been sampled at `sample`: as
     /// many bytes before it as the sampled word's offsets in the patterns that hold it.
     fn confirm(&self, hay: &[u8], sample: usize, found: &mut impl FnMut(usize, usize)) {
-        let Some(offsets) = self.filter.offsets.get(&word(hay, sample)) else { return };
-        for start in offsets.iter().filter_map(|&offset| sample.checked_sub(usize::from(offset))) {
+        let Some(&offsets) = self.filter.offsets.get(&word(hay, sample)) else { return };
+        let mut rest = offsets;
+        while rest != 0 {
+            let offset = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let Some(start) = sample.checked_sub(offset) else { continue };
             let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
             if let Some(matched) = self.automaton.find(input) {
                 found(start, matched.end());
@@ -144,13 +150,13 @@ fn word(bytes: &[u8], at: usize) -> u32 {
 }
 
 /// The four-byte words at the first `stride` offsets of a band's patterns: a bit a word, for
-/// the scan (a word not put in passes with a chance of about one in 256), and each
-/// word's offsets, for the samples that pass.
+/// the scan (a word not put in passes with a chance of about one in 256), and each word's
+/// offsets, a bit an offset (`stride` is at most 64), for the samples that pass.
 struct Filter {
     bits: Vec<u64>,
     /// 32 minus the table's size in bits, as a power of two.
     shift: u32,
-    offsets: HashMap<u32, Vec<u8>>,
+    offsets: HashMap<u32, u64, BuildHasherDefault<WordHash>>,
 }
 
 impl Filter {
@@ -161,15 +167,12 @@ impl Filter {
     fn new(words: impl Iterator<Item = (u32, usize)>, count: usize) -> Self {
         let wanted = (count.max(1) * 256).next_power_of_two().trailing_zeros();
         let size = wanted.clamp(Self::MIN_BITS, Self::MAX_BITS);
-        let mut filter = Self { bits: vec![0; 1 << (size - 6)], shift: 32 - size, offsets: HashMap::new() };
+        let mut filter = Self { bits: vec![0; 1 << (size - 6)], shift: 32 - size, offsets: HashMap::default() };
+        filter.offsets.reserve(count);
         for (word, offset) in words {
             let slot = filter.slot(word);
             filter.bits[slot / 64] |= 1 << (slot % 64);
-            let offsets = filter.offsets.entry(word).or_default();
-            let offset = u8::try_from(offset).expect("strides are at most MAX_STRIDE");
-            if !offsets.contains(&offset) {
-                offsets.push(offset);
-            }
+            *filter.offsets.entry(word).or_default() |= 1 << offset;
         }
         filter
     }
@@ -184,6 +187,29 @@ impl Filter {
     fn may_hold(&self, word: u32) -> bool {
         let slot = self.slot(word);
         self.bits[slot / 64] & (1 << (slot % 64)) != 0
+    }
+}
+
+/// Hashes a four-byte word by one multiplication: words come from the patterns and the text
+/// being masked, and a map of hundreds of thousands of them is built with every redactor.
+#[derive(Default)]
+struct WordHash(u64);
+
+impl Hasher for WordHash {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u32` keys are hashed; other input is folded in byte by byte (FNV-1a).
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u32(&mut self, word: u32) {
+        let product = u64::from(word).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = product ^ (product >> 32);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -235,7 +261,8 @@ mod tests {
             let count = 1 + random(&mut state) % 12;
             let patterns: Vec<Vec<u8>> = (0..count)
                 .map(|_| {
-                    let len = 1 + random(&mut state) % 40;
+                    // Every third round, patterns longer than the longest stride too.
+                    let len = 1 + random(&mut state) % if round % 3 == 0 { 150 } else { 40 };
                     (0..len).map(|_| alphabet[random(&mut state) % alphabet.len()]).collect()
                 })
                 .collect();
