@@ -48,6 +48,8 @@ struct Patterns {
     longest: usize,
     /// Sorted, to tell on `flush` whether held bytes could still begin a secret.
     sorted: Vec<Vec<u8>>,
+    /// A bit for each byte value that some pattern holds: no match spans a byte without one.
+    bytes: [u64; 4],
 }
 
 impl std::fmt::Debug for Redactor {
@@ -81,7 +83,13 @@ impl Redactor {
         }
         patterns.sort_unstable();
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
-        Self { patterns: Some(Arc::new(Patterns { scanner: Scanner::new(&patterns), longest, sorted: patterns })) }
+        let mut bytes = [0u64; 4];
+        for &byte in patterns.iter().flatten() {
+            bytes[usize::from(byte / 64)] |= 1 << (byte % 64);
+        }
+        Self {
+            patterns: Some(Arc::new(Patterns { scanner: Scanner::new(&patterns), longest, sorted: patterns, bytes })),
+        }
     }
 
     /// The text with every secret, and every encoding of one, replaced by [`MASK`].
@@ -114,13 +122,7 @@ impl Redactor {
             return Cow::Borrowed(bytes);
         }
         let mut out = Vec::with_capacity(bytes.len());
-        let mut written = 0;
-        for (start, end) in spans {
-            out.extend_from_slice(&bytes[written..start]);
-            out.extend_from_slice(MASK.as_bytes());
-            written = end;
-        }
-        out.extend_from_slice(&bytes[written..]);
+        masked_into(&mut out, bytes, &spans);
         Cow::Owned(out)
     }
 
@@ -180,10 +182,28 @@ impl Redactor {
         self.patterns.is_none()
     }
 
+    /// Whether no match can run past the end of `bytes`: their last byte is in no pattern (a log
+    /// line's newline, unless a secret holds one), so what follows cannot continue a match.
+    fn ends_every_match(&self, bytes: &[u8]) -> bool {
+        let Some(patterns) = &self.patterns else { return true };
+        bytes.last().is_some_and(|&last| patterns.bytes[usize::from(last / 64)] & (1 << (last % 64)) == 0)
+    }
+
     /// The length of the longest pattern: how much of a stream may still begin one.
     fn longest(&self) -> usize {
         self.patterns.as_ref().map_or(0, |patterns| patterns.longest)
     }
+}
+
+/// Appends `bytes` to `out` with each of `spans` (in order, apart) replaced by [`MASK`].
+fn masked_into(out: &mut Vec<u8>, bytes: &[u8], spans: &[(usize, usize)]) {
+    let mut written = 0;
+    for &(start, end) in spans {
+        out.extend_from_slice(&bytes[written..start]);
+        out.extend_from_slice(MASK.as_bytes());
+        written = end;
+    }
+    out.extend_from_slice(&bytes[written..]);
 }
 
 /// Byte ranges, merged where they overlap or touch.
@@ -307,6 +327,21 @@ impl<W: Write> RedactingWriter<W> {
         result
     }
 
+    /// Writes `bytes` (masked already) to `inner`; what it does not take is kept ready, for the
+    /// next call to write first and report.
+    fn write_through(&mut self, bytes: &[u8]) {
+        let mut written = 0;
+        while written < bytes.len() {
+            match self.inner.write(&bytes[written..]) {
+                Ok(0) => break,
+                Ok(n) => written += n,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        self.ready.extend_from_slice(&bytes[written..]);
+    }
+
     /// The writer inside.
     pub fn get_ref(&self) -> &W {
         &self.inner
@@ -318,6 +353,18 @@ impl<W: Write> Write for RedactingWriter<W> {
         // An error here leaves `buf` untaken, as `io::Write` requires.
         if !self.ready.is_empty() {
             self.write_ready()?;
+        }
+        if self.pending.is_empty() && self.redactor.ends_every_match(buf) {
+            // Nothing of `buf` needs holding back: masked and written now, without a copy when
+            // it holds no secret (most log lines, each written whole).
+            let spans = self.redactor.find_all(buf);
+            if spans.is_empty() {
+                self.write_through(buf);
+            } else {
+                masked_into(&mut self.ready, buf, &spans);
+                let _ = self.write_ready();
+            }
+            return Ok(buf.len());
         }
         self.pending.extend_from_slice(buf);
         if self.one_event && self.pending.len() < MAX_EVENT {
@@ -348,13 +395,7 @@ impl<W: Write> Drop for RedactingWriter<W> {
             // Nothing to mask (most log events): written as it is, without a copy.
             let _ = self.inner.write_all(&self.pending).and_then(|()| self.inner.flush());
         } else {
-            let mut written = 0;
-            for (start, end) in spans {
-                self.ready.extend_from_slice(&self.pending[written..start]);
-                self.ready.extend_from_slice(MASK.as_bytes());
-                written = end;
-            }
-            self.ready.extend_from_slice(&self.pending[written..]);
+            masked_into(&mut self.ready, &self.pending, &spans);
             let _ = self.write_ready().and_then(|()| self.inner.flush());
         }
     }
@@ -543,6 +584,24 @@ mod tests {
         }
         drop(writer);
         out
+    }
+
+    #[test]
+    fn a_write_ending_in_a_byte_no_secret_holds_is_written_at_once() {
+        let redactor = Redactor::new([SECRET]);
+        let mut writer = redactor.writer(Vec::new());
+        writer.write_all(format!("a line with {SECRET} in it\n").as_bytes()).unwrap();
+        assert_eq!(writer.get_ref().as_slice(), b"a line with [REDACTED] in it\n");
+        writer.write_all(b"plain line\n").unwrap();
+        assert!(writer.pending.is_empty() && writer.get_ref().ends_with(b"plain line\n"));
+        // A secret holding a newline: a line's end may be the middle of it, so it is held.
+        let redactor = Redactor::new(["-----BEGIN-----\nsecret-body\n-----END-----"]);
+        let mut writer = redactor.writer(Vec::new());
+        writer.write_all(b"key: -----BEGIN-----\n").unwrap();
+        assert!(!writer.get_ref().ends_with(b"-----BEGIN-----\n"));
+        writer.write_all(b"secret-body\n-----END----- done\n").unwrap();
+        drop(writer.flush());
+        assert_eq!(writer.get_ref().as_slice(), b"key: [REDACTED] done\n");
     }
 
     #[test]

@@ -51,9 +51,11 @@ impl DotenvSource {
     /// Anything else named `.env` ends the walk, even when it cannot be read (a FIFO, a broken
     /// link): loading it then says what is wrong, instead of a `.env` further up being used.
     pub fn find_upward(dir: &Path) -> Option<PathBuf> {
-        dir.ancestors()
-            .map(|dir| dir.join(".env"))
-            .find(|candidate| something_at(candidate) && !std::fs::metadata(candidate).is_ok_and(|m| m.is_dir()))
+        dir.ancestors().map(|dir| dir.join(".env")).find(|candidate| match what_is_at(candidate) {
+            Some(Entry::Directory) | None => false,
+            Some(Entry::Link) => !std::fs::metadata(candidate).is_ok_and(|m| m.is_dir()),
+            Some(Entry::Other) => true,
+        })
     }
 
     /// The file this source was read from.
@@ -62,16 +64,36 @@ impl DotenvSource {
     }
 }
 
-/// Whether anything is at `path`, a broken link included: `lstat`, which costs less than the
-/// `statx` of `symlink_metadata` (a `.env` is looked for in every directory up to the root).
+/// What a name in a directory is, without following a link.
+enum Entry {
+    Directory,
+    Link,
+    Other,
+}
+
+/// What is at `path`, if anything: one `lstat`, which costs less than the `statx` of
+/// `symlink_metadata` (a `.env` is looked for in every directory up to the root).
 #[cfg(unix)]
-fn something_at(path: &Path) -> bool {
-    rustix::fs::lstat(path).is_ok()
+fn what_is_at(path: &Path) -> Option<Entry> {
+    use rustix::fs::FileType;
+    let stat = rustix::fs::lstat(path).ok()?;
+    Some(match FileType::from_raw_mode(stat.st_mode) {
+        FileType::Directory => Entry::Directory,
+        FileType::Symlink => Entry::Link,
+        _ => Entry::Other,
+    })
 }
 
 #[cfg(not(unix))]
-fn something_at(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok()
+fn what_is_at(path: &Path) -> Option<Entry> {
+    let metadata = std::fs::symlink_metadata(path).ok()?;
+    Some(if metadata.is_dir() {
+        Entry::Directory
+    } else if metadata.is_symlink() {
+        Entry::Link
+    } else {
+        Entry::Other
+    })
 }
 
 /// Why a `.env` is not to be trusted, if it is not: someone else could have written it.
