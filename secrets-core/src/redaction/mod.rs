@@ -248,8 +248,9 @@ enum Hold {
 /// A writer that masks loaded secrets in everything written through it (see [`Redactor::writer`]).
 ///
 /// It holds back only the last bytes that could still begin a secret (or continue a run of
-/// matches, at most 64 KiB of it); `flush` writes all but a tail that does begin one, and drop
-/// writes everything, so no output is lost. One made by [`RedactingMakeWriter`] for a log event
+/// matches, at most 64 KiB of it), and nothing after a write that ends in a byte no secret form
+/// holds (a log line's newline, unless a secret holds one); `flush` writes all but a tail that
+/// does begin one, and drop writes everything, so no output is lost. One made by [`RedactingMakeWriter`] for a log event
 /// holds what the event writes (up to 64 KiB) and masks it in one pass when it is dropped.
 ///
 /// It keeps the `io::Write` contract: a `write` that returns an error has taken none of its
@@ -390,6 +391,11 @@ impl<W: Write> Write for RedactingWriter<W> {
 impl<W: Write> Drop for RedactingWriter<W> {
     fn drop(&mut self) {
         // Errors cannot be reported from drop; `flush` first to see them.
+        if self.pending.is_empty() && self.ready.is_empty() {
+            // Everything was written already (a log line, masked when it was written).
+            let _ = self.inner.flush();
+            return;
+        }
         let spans = self.redactor.find_all(&self.pending);
         if spans.is_empty() && self.ready.is_empty() {
             // Nothing to mask (most log events): written as it is, without a copy.

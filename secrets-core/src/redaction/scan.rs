@@ -105,12 +105,16 @@ impl Band {
         let mut at = 0;
         // Four samples at a time, with one branch when none may be in an occurrence (nearly always).
         while at + 3 * stride <= last {
-            let samples = [at, at + stride, at + 2 * stride, at + 3 * stride];
-            let hits = samples.map(|sample| self.filter.may_hold(word(hay, sample)));
-            if hits.iter().any(|&hit| hit) {
-                for (sample, hit) in samples.into_iter().zip(hits) {
+            let hits = [
+                self.filter.may_hold(word(hay, at)),
+                self.filter.may_hold(word(hay, at + stride)),
+                self.filter.may_hold(word(hay, at + 2 * stride)),
+                self.filter.may_hold(word(hay, at + 3 * stride)),
+            ];
+            if hits != [false; 4] {
+                for (step, hit) in hits.into_iter().enumerate() {
                     if hit {
-                        self.confirm(hay, sample, found);
+                        self.confirm(hay, at + step * stride, found);
                     }
                 }
             }
