@@ -616,9 +616,7 @@ impl<'a> Values<'a> {
     /// Marks every setting whose text holds a loaded secret (of at least `MIN_MASKABLE` bytes).
     fn check_configs(&mut self, secrets: &[(usize, &str)]) {
         let configs = std::mem::take(&mut self.configs);
-        let secrets: Vec<(usize, &str)> =
-            secrets.iter().copied().filter(|(_, secret)| secret.len() >= MIN_MASKABLE).collect();
-        for (index, secret) in held_secrets(&configs, &secrets) {
+        for (index, secret) in held_secrets(&configs, secrets) {
             let concern = Concern::HoldsSecret { secret: self.vars[secret].name() };
             match self.notes.iter_mut().find(|(at, _)| *at == index) {
                 Some((_, Note::Found(_, concerns))) => concerns.push(concern),
@@ -702,8 +700,8 @@ impl<'a> Values<'a> {
     }
 }
 
-/// Each setting (by index) whose text holds one of `secrets` (each at least `MIN_MASKABLE`
-/// bytes long), with the first such secret.
+/// Each setting (by index) whose text holds one of `secrets` at least `MIN_MASKABLE` bytes
+/// long, with the first such secret.
 ///
 /// A setting shorter than the shortest secret holds none. Past a few pairs to compare, a
 /// setting is read once: each of its positions is looked up, by the eight bytes there, in a
@@ -711,18 +709,28 @@ impl<'a> Values<'a> {
 fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) -> Vec<(usize, usize)> {
     /// Up to this many (setting, secret) pairs, comparing each is cheaper than the table.
     const PAIRS_PER_TABLE: usize = 64;
-    let Some(shortest) = secrets.iter().map(|(_, secret)| secret.len()).min() else { return Vec::new() };
+    // One pass, without allocating: a small contract's load allocates nothing here.
+    let (mut shortest, mut count, mut firsts) = (usize::MAX, 0, [0u64; 4]);
+    for (_, secret) in secrets.iter().filter(|(_, secret)| secret.len() >= MIN_MASKABLE) {
+        shortest = shortest.min(secret.len());
+        count += 1;
+        let byte = secret.as_bytes()[0];
+        firsts[usize::from(byte / 64)] |= 1 << (byte % 64);
+    }
     let texts =
         configs.iter().map(|(index, raw)| (*index, raw.expose_secret())).filter(|(_, text)| text.len() >= shortest);
-    let texts: Vec<(usize, &str)> = texts.collect();
-    if texts.len() * secrets.len() <= PAIRS_PER_TABLE {
-        let held = |(index, text): (usize, &str)| {
-            secrets.iter().find(|(_, secret)| holds(text, secret)).map(|(secret, _)| (index, *secret))
-        };
-        return texts.into_iter().filter_map(held).collect();
+    if count == 0 {
+        return Vec::new();
     }
-    let starts = SecretStarts::new(secrets);
-    texts.into_iter().filter_map(|(index, text)| starts.first_in(text).map(|secret| (index, secret))).collect()
+    if texts.clone().count() * count <= PAIRS_PER_TABLE {
+        return texts
+            .filter_map(|(index, text)| first_held(text, &firsts, secrets).map(|secret| (index, secret)))
+            .collect();
+    }
+    let maskable: Vec<(usize, &str)> =
+        secrets.iter().copied().filter(|(_, secret)| secret.len() >= MIN_MASKABLE).collect();
+    let starts = SecretStarts::new(&maskable);
+    texts.filter_map(|(index, text)| starts.first_in(text).map(|secret| (index, secret))).collect()
 }
 
 /// The secrets by their first eight bytes: a bit a start, and the starts sorted.
@@ -779,18 +787,32 @@ impl<'s> SecretStarts<'s> {
     }
 }
 
-/// Whether `text` holds `secret`: for a short setting, each position whose byte begins the
-/// secret is compared (`str::contains` prepares a searcher first, which costs more than the
-/// search in a setting's few dozen bytes).
-fn holds(text: &str, secret: &str) -> bool {
+/// The index of the first of `secrets` at least `MIN_MASKABLE` bytes long (in their order)
+/// that `text` holds. A short setting is read once, and at each byte that begins some secret
+/// (`firsts` has a bit for each secret's first byte) those secrets are compared: `str::contains`
+/// prepares a searcher for each secret, which costs more than the search in a few dozen bytes.
+fn first_held(text: &str, firsts: &[u64; 4], secrets: &[(usize, &str)]) -> Option<usize> {
     const SHORT: usize = 256;
+    let maskable = |(_, secret): &&(usize, &str)| secret.len() >= MIN_MASKABLE;
     if text.len() > SHORT {
-        return text.contains(secret);
+        return secrets.iter().filter(maskable).find(|(_, secret)| text.contains(secret)).map(|(index, _)| *index);
     }
-    let (text, secret) = (text.as_bytes(), secret.as_bytes());
-    let Some((&first, _)) = secret.split_first() else { return true };
-    let Some(last_start) = text.len().checked_sub(secret.len()) else { return false };
-    memchr::memchr_iter(first, &text[..=last_start]).any(|at| text[at..].starts_with(secret))
+    let bytes = text.as_bytes();
+    // The position in `secrets` and the index of the first one found so far.
+    let mut first: Option<(usize, usize)> = None;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if firsts[usize::from(byte / 64)] & (1 << (byte % 64)) == 0 {
+            continue;
+        }
+        let before = first.map_or(secrets.len(), |(position, _)| position);
+        for (position, (index, secret)) in secrets[..before].iter().enumerate() {
+            if secret.len() >= MIN_MASKABLE && bytes[at..].starts_with(secret.as_bytes()) {
+                first = Some((position, *index));
+                break;
+            }
+        }
+    }
+    first.map(|(_, index)| index)
 }
 
 /// The first eight bytes of `bytes` (at least that long), as one number.
