@@ -736,32 +736,34 @@ fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) ->
 /// The secrets by their first eight bytes: a bit a start, and the starts sorted.
 struct SecretStarts<'s> {
     bits: Vec<u64>,
+    /// 64 minus the table's size in bits, as a power of two.
+    shift: u32,
     /// Each secret's first eight bytes, its position in `secrets`, and its index.
     sorted: Vec<(u64, usize, usize)>,
     secrets: &'s [(usize, &'s str)],
 }
 
 impl<'s> SecretStarts<'s> {
-    /// 2^16 bits (8 KiB): a position of a text passes with a chance of one in a hundred at 600 secrets.
-    const BITS: u32 = 16;
-
     fn new(secrets: &'s [(usize, &'s str)]) -> Self {
-        let mut bits = vec![0u64; 1 << (Self::BITS - 6)];
-        let mut sorted: Vec<(u64, usize, usize)> = secrets
+        // About 64 bits a secret, from 128 bytes to 8 KiB: a position of a text passes with a
+        // chance of about one in 64.
+        let size = (secrets.len() * 64).next_power_of_two().trailing_zeros().clamp(10, 16);
+        let mut starts = Self { bits: vec![0u64; 1 << (size - 6)], shift: 64 - size, sorted: Vec::new(), secrets };
+        starts.sorted = secrets
             .iter()
             .enumerate()
             .map(|(position, (index, secret))| (start(secret.as_bytes()), position, *index))
             .collect();
-        sorted.sort_unstable();
-        for &(start, ..) in &sorted {
-            let slot = Self::slot(start);
-            bits[slot / 64] |= 1 << (slot % 64);
+        starts.sorted.sort_unstable();
+        for &(start, ..) in &starts.sorted {
+            let slot = starts.slot(start);
+            starts.bits[slot / 64] |= 1 << (slot % 64);
         }
-        Self { bits, sorted, secrets }
+        starts
     }
 
-    fn slot(start: u64) -> usize {
-        (start.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::BITS)) as usize
+    fn slot(&self, start: u64) -> usize {
+        (start.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
     /// The index of the first secret (in the order given) that `text` holds.
@@ -770,7 +772,7 @@ impl<'s> SecretStarts<'s> {
         let mut first: Option<(usize, usize)> = None;
         for at in 0..=bytes.len().saturating_sub(MIN_MASKABLE) {
             let here = start(&bytes[at..]);
-            let slot = Self::slot(here);
+            let slot = self.slot(here);
             if self.bits[slot / 64] & (1 << (slot % 64)) == 0 {
                 continue;
             }
