@@ -763,7 +763,7 @@ impl<'s> SecretStarts<'s> {
     }
 
     fn slot(&self, start: u64) -> usize {
-        (start.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        usize::try_from(start.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift).expect("at most 16 bits")
     }
 
     /// The index of the first secret (in the order given) that `text` holds.
