@@ -251,8 +251,9 @@ enum Hold {
 /// It holds back only the last bytes that could still begin a secret (or continue a run of
 /// matches, at most 64 KiB of it), and nothing after a write that ends in a byte no secret form
 /// holds (a log line's newline, unless a secret holds one); `flush` writes all but a tail that
-/// does begin one, and drop writes everything, so no output is lost. One made by [`RedactingMakeWriter`] for a log event
-/// holds what the event writes (up to 64 KiB) and masks it in one pass when it is dropped.
+/// does begin one, and drop writes everything, so no output is lost. One made by
+/// `RedactingMakeWriter` for a log event holds any other write of the event (up to 64 KiB) and
+/// masks it in one pass when it is dropped.
 ///
 /// It keeps the `io::Write` contract: a `write` that returns an error has taken none of its
 /// bytes, so a caller that retries does not duplicate output. Bytes it has taken but the inner
