@@ -51,7 +51,8 @@ pub trait SecretContract: Sized + std::fmt::Debug {
         crate::Live::builder().build()
     }
 
-    /// Loads from the standard sources (environment, then nearest `.env`) under [`Policy::startup`].
+    /// Loads from the standard sources ([`Sources::standard`]: systemd credentials, `NAME_FILE`,
+    /// the environment, then the nearest `.env`) under [`Policy::startup`].
     fn load() -> Result<Self, ContractError> {
         Self::load_with(&Sources::standard(), Policy::startup())
     }
@@ -61,7 +62,8 @@ pub trait SecretContract: Sized + std::fmt::Debug {
         Self::load_with(source, Policy::startup())
     }
 
-    /// Loads from `source` under `policy`; warnings go out as `tracing` events.
+    /// Loads from `source` under `policy`; warnings go out as `tracing` events, or to stderr (one
+    /// value-free line each) when no `tracing` subscriber is set.
     fn load_with(source: &dyn Source, policy: Policy) -> Result<Self, ContractError> {
         load::load(source, policy)
     }

@@ -373,6 +373,8 @@
 //! | `#[nested(prefix = "DB_")]` | field | a section: a contract of its own | `#[nested(prefix = "DB_")] db: Db` |
 //! | `#[nested(enabled_by = "field")]` | `Option<Nested>` field | loaded exactly when that `bool` setting is true | `#[nested(enabled_by = "sso_enabled")] sso: Option<Sso>` |
 //! | `#[config_enum(name = "...")]` | `ConfigEnum` variant | the name it is read by | `#[config_enum(name = "tls")] ForceTls` |
+// On docs.rs, each feature-gated item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate self as secrets_core;
 

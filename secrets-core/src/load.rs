@@ -1053,8 +1053,16 @@ fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, Contract
     if report.is_ok() || !policy.is_hard_fail() { Ok(report) } else { Err(ContractError::new(report)) }
 }
 
-/// Sends one `tracing` event per warning and error of `report`.
+/// Sends one `tracing` event per warning and error of `report`; with no `tracing` subscriber
+/// to receive them, writes them to stderr instead, one value-free line each, so that a program
+/// that never set up logging does not pass over a missing billing key in silence.
 pub(crate) fn emit_events(report: &StatusReport) {
+    if tracing::dispatcher::get_default(tracing::Dispatch::is::<tracing::subscriber::NoSubscriber>) {
+        for line in problem_lines(report) {
+            eprintln!("{line}");
+        }
+        return;
+    }
     for entry in report.entries() {
         let spec = entry.spec();
         match entry.level() {
@@ -1090,6 +1098,28 @@ pub(crate) fn emit_events(report: &StatusReport) {
     for unknown in report.unknown() {
         tracing::warn!(contract = report.contract(), variable = unknown.name.as_str(), "{unknown}");
     }
+}
+
+/// The lines `emit_events` would send as events: `warning: ` or `error: `, the contract, the problem.
+fn problem_lines(report: &StatusReport) -> Vec<String> {
+    let level = |level: Level| if level == Level::Error { "error" } else { "warning" };
+    let contract = report.contract();
+    let mut lines: Vec<String> = report
+        .entries()
+        .iter()
+        .filter(|entry| entry.level() != Level::Ok)
+        .map(|entry| format!("{}: {contract}: {}", level(entry.level()), entry.problem_line()))
+        .collect();
+    lines.extend(report.source_problems().iter().map(|problem| format!("error: {contract}: {problem}")));
+    lines.extend(
+        report
+            .rules()
+            .iter()
+            .filter(|rule| rule.level != Level::Ok)
+            .map(|rule| format!("{}: {contract}: {rule}", level(rule.level))),
+    );
+    lines.extend(report.unknown().iter().map(|unknown| format!("warning: {contract}: {unknown}")));
+    lines
 }
 
 /// The state and origin of a variable a source could not give, without repeating its name.

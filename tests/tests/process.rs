@@ -1144,3 +1144,22 @@ fn a_program_name_holding_a_piece_of_a_secret_is_masked_whole() {
     assert!(stderr.contains("cannot start [REDACTED]: "), "{stderr}");
     assert_no_canary("the cannot-start message", &stderr);
 }
+
+#[test]
+fn load_warnings_go_to_stderr_when_no_tracing_subscriber_is_set() {
+    // `propagate` sets up no logging; its contract's billing key is not set.
+    let fixture = Fixture::new();
+    let output = fixture.propagate(&["pass", "true"], &[]);
+    assert!(output.status.success(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: Propagated: APP_OPENAI_API_KEY (billing secret): missing"),
+        "the warning is not on stderr: {stderr}"
+    );
+    for canary in [DB_URL, API_TOKEN, SIGNING_KEY, WEBHOOK, DB_PASSWORD] {
+        assert!(!stderr.contains(canary), "a value on stderr: {stderr}");
+    }
+    // With the key set, nothing is said.
+    let output = fixture.propagate(&["pass", "true"], &[("APP_OPENAI_API_KEY", OPENAI_KEY)]);
+    assert!(output.status.success() && output.stderr.is_empty(), "{output:?}");
+}

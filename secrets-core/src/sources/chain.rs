@@ -11,7 +11,8 @@ use crate::spec::{ContractSpec, VarSpec};
 /// Sources asked in order; the first that has a variable answers for it.
 ///
 /// [`Sources::standard`] is what [`SecretContract::load`](crate::SecretContract::load) uses:
-/// the process environment, then the nearest `.env` walking up from the current directory.
+/// systemd credentials, `NAME_FILE`, the process environment, then the nearest `.env` walking
+/// up from the current directory.
 ///
 /// ```
 /// use secrets_core::{MapSource, Source, Sources};
