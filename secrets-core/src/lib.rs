@@ -82,7 +82,8 @@
 //!   (`$CREDENTIALS_DIRECTORY`), `NAME_FILE` files (an error when `NAME` is set too), the process
 //!   environment, then the nearest `.env` walking up from the current directory
 //!   ([`Sources::standard`]), so an app and the scripts run from its subdirectories see the same
-//!   values. Loading never modifies the process environment. [`Sources`] builds other chains,
+//!   values. Loading never modifies the process environment. A `.env` ranks below every other
+//!   source of a chain, whatever the order they were added in. [`Sources`] builds other chains,
 //!   with secret directories ([`SecretDir`]) and Vault or OpenBao (`VaultConfig`, feature
 //!   `vault`); [`MapSource`] serves tests.
 //! - **Files**: only regular files are read, each bounded (1 MiB by default): a FIFO, a

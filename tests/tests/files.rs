@@ -170,3 +170,28 @@ fn forbidding_the_plain_environment_accepts_only_files() {
     assert!(report.is_ok(), "{report}");
     assert_eq!(report.entry("LOG_LEVEL").unwrap().state(), &State::Configured);
 }
+
+#[test]
+fn a_dotenv_ranks_below_every_other_source_whatever_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    secret_file(dir.path(), "database_url", b"postgres://from-the-mount/app\n", 0o600);
+    let app = tempfile::tempdir().unwrap();
+    let dotenv = app.path().join(".env");
+    fs::write(&dotenv, "DATABASE_URL=postgres://from-a-stray-dotenv/app\nLOG_LEVEL=debug\n").unwrap();
+    // The `.env` added first, as `Sources::standard().secrets_dir(..)` does it.
+    let chains = [
+        Sources::new().dotenv_upward_from(app.path()).secrets_dir(dir.path()),
+        Sources::new().dotenv_file(&dotenv).with(secrets_core::MapSource::new()).secrets_dir(dir.path()),
+        Sources::new().secrets_dir(dir.path()).dotenv_file(&dotenv),
+    ];
+    for sources in chains {
+        let secrets = DbSecrets::load_from(&sources).unwrap();
+        assert_eq!(secrets.database_url().expose_secret(), "postgres://from-the-mount/app");
+        // What only the `.env` holds still comes from it.
+        assert_eq!(secrets.log_level(), "debug");
+        let looked_in = DbSecrets::status_from(&sources).looked_in().to_vec();
+        let (mount, file) = (format!("secrets directory {}", dir.path().display()), dotenv.display().to_string());
+        let position = |place: &str| looked_in.iter().position(|p| *p == place).unwrap();
+        assert!(position(&mount) < position(&file), "{looked_in:?}");
+    }
+}

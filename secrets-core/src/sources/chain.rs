@@ -47,6 +47,9 @@ impl Sources {
     /// 2. `NAME_FILE` (an error when `NAME` is set too);
     /// 3. the process environment;
     /// 4. the nearest `.env`, from the current directory up.
+    ///
+    /// Sources added to it later (`.secrets_dir(..)`, `.vault(..)`, `.with(..)`) are asked after
+    /// the environment and before the `.env`, which ranks below every other source.
     pub fn standard() -> Self {
         Self::new().credentials().file_indirection().env().dotenv_nearest()
     }
@@ -142,10 +145,16 @@ impl Sources {
         }
     }
 
-    /// Adds any source, asked after those already in the chain.
+    /// Adds any source, asked after those already in the chain, but before every `.env`: a
+    /// `.env` ranks below every other source, whatever the order they were added in.
     #[must_use]
     pub fn with(mut self, source: impl Source + Send + Sync + 'static) -> Self {
-        self.layers.push(Box::new(source));
+        let at = if source.ranks_last() {
+            self.layers.len()
+        } else {
+            self.layers.iter().position(|layer| layer.ranks_last()).unwrap_or(self.layers.len())
+        };
+        self.layers.insert(at, Box::new(source));
         self
     }
 

@@ -155,6 +155,12 @@ impl Source for DotenvSource {
         self.vars.keys().cloned().collect()
     }
 
+    /// A `.env` is a developer's convenience: every production source (a secrets directory,
+    /// Vault, credentials) outranks it in a chain.
+    fn ranks_last(&self) -> bool {
+        true
+    }
+
     #[cfg(feature = "live")]
     fn watched(&self, watched: &mut crate::live::Watched) {
         watched.file(&self.path);

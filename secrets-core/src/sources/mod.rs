@@ -87,6 +87,13 @@ pub trait Source {
         false
     }
 
+    /// Whether this source ranks below every other in a [`Sources`](crate::Sources) chain,
+    /// whatever the order they were added in: a `.env`, a developer's convenience.
+    #[doc(hidden)]
+    fn ranks_last(&self) -> bool {
+        false
+    }
+
     /// The names this source holds (never values), for "did you mean" and unknown-name checks.
     fn names(&self) -> Vec<String> {
         Vec::new()
@@ -126,6 +133,10 @@ impl<S: Source + ?Sized> Source for &S {
 
     fn is_process_environment(&self) -> bool {
         (**self).is_process_environment()
+    }
+
+    fn ranks_last(&self) -> bool {
+        (**self).ranks_last()
     }
 
     fn names(&self) -> Vec<String> {
