@@ -72,13 +72,27 @@ pub fn run_from_with<C: SecretContract>(
 ) -> i32 {
     let mut stdout = std::io::stdout().lock();
     let mut stderr = std::io::stderr().lock();
-    match command::<C>().try_get_matches_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut command = command::<C>();
+    if let Some(name) = shown_name(args.first()) {
+        command = command.bin_name(name);
+    }
+    match command.try_get_matches_from(args) {
         Ok(matches) => execute::<C>(&matches, &extend, &Orchestrator::from_env(), &mut stdout, &mut stderr),
         Err(error) => {
             let _ = error.print();
             error.exit_code()
         }
     }
+}
+
+/// The name usage and help show: the program and the command word it was given
+/// (`service secrets`), when the arguments start below the program's own (`args_os().skip(1)`).
+fn shown_name(first: Option<&OsString>) -> Option<String> {
+    let first = Path::new(first?).file_name()?.to_string_lossy().into_owned();
+    let program = std::env::args_os().next()?;
+    let program = Path::new(&program).file_name()?.to_string_lossy().into_owned();
+    (program != first).then(|| format!("{program} {first}"))
 }
 
 fn command<C: SecretContract>() -> Command {

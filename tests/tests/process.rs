@@ -1163,3 +1163,14 @@ fn load_warnings_go_to_stderr_when_no_tracing_subscriber_is_set() {
     let output = fixture.propagate(&["pass", "true"], &[("APP_OPENAI_API_KEY", OPENAI_KEY)]);
     assert!(output.status.success() && output.stderr.is_empty(), "{output:?}");
 }
+
+#[test]
+fn help_names_the_program_and_its_command_word() {
+    let fixture = Fixture::new();
+    let output = fixture.propagate(&["secrets", "--help"], &[]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success() && help.contains("Usage: propagate secrets <COMMAND>"), "{output:?}");
+    let output = fixture.propagate(&["secrets", "status", "--bogus"], &[]);
+    let usage = String::from_utf8_lossy(&output.stderr);
+    assert!(usage.contains("Usage: propagate secrets status"), "{usage}");
+}
