@@ -461,7 +461,9 @@ fn systemd_credentials_come_first() {
     let vars = [("CREDENTIALS_DIRECTORY", dir), ("DATABASE_URL", "postgres://from-env")];
     let (output, stdout, stderr) = run("quickstart", credentials.path(), &vars);
     assert!(output.status.success(), "{stderr}");
-    assert!(stdout.contains("✅ DATABASE_URL: configured (REQ) from credential:database_url\n"), "{stdout}");
+    // The credential wins over the environment, and the report says the environment was ignored.
+    let line = "⚠️ DATABASE_URL: configured (REQ) from credential:database_url (also set in the environment, and ignored: the credential wins)\n";
+    assert!(stdout.contains(line), "{stdout}");
     assert!(stdout.contains("✅ REDIS_URL: configured (REQ) from credential:redis_url\n"));
     assert!(stdout.contains(&format!("looked in: credentials {dir}, NAME_FILE variables, process environment")));
     assert_no_canary("quickstart stdout", &stdout);

@@ -1174,3 +1174,22 @@ fn help_names_the_program_and_its_command_word() {
     let usage = String::from_utf8_lossy(&output.stderr);
     assert!(usage.contains("Usage: propagate secrets status"), "{usage}");
 }
+
+#[test]
+fn a_credential_and_the_same_variable_in_the_environment_is_a_warning() {
+    let fixture = Fixture::new();
+    let output = fixture.propagate(&["secrets", "status"], &[("APP_SIGNING_KEY", OTHER_SECRET)]);
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        report.contains("APP_SIGNING_KEY")
+            && report.contains("also set in the environment, and ignored: the credential wins"),
+        "{report}"
+    );
+    assert!(!report.contains(OTHER_SECRET) && !report.contains(SIGNING_KEY), "{report}");
+    // The credential's value is the one loaded and passed on.
+    let env = child_env(&fixture, &["pass", "env"], &[("APP_SIGNING_KEY", OTHER_SECRET)]);
+    assert_eq!(env.get("APP_SIGNING_KEY").map(String::as_str), Some(SIGNING_KEY));
+    // Alone, the credential is said nothing about.
+    let output = fixture.propagate(&["secrets", "status"], &[]);
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("also set in the environment"));
+}

@@ -182,12 +182,17 @@ impl SecretDir {
         if matches!(fs::symlink_metadata(&path), Err(error) if error.kind() == std::io::ErrorKind::NotFound) {
             return Ok(None);
         }
-        let origin = if self.credentials {
-            Origin::Credential { id: id.into(), path: path.clone() }
-        } else {
-            Origin::File { path: path.clone() }
-        };
-        read_secret_file(name, &path, origin, self.max_size).map(Some)
+        if !self.credentials {
+            return read_secret_file(name, &path, Origin::File { path: path.clone() }, self.max_size).map(Some);
+        }
+        let origin = Origin::Credential { id: id.into(), path: path.clone() };
+        let mut found = read_secret_file(name, &path, origin, self.max_size)?;
+        // The same variable in the environment too: said, as `NAME` and `NAME_FILE` are.
+        if let Some(plain) = std::env::var_os(name) {
+            plain.into_encoded_bytes().zeroize();
+            found.concerns.push(Concern::AlsoInEnvironment);
+        }
+        Ok(Some(found))
     }
 }
 

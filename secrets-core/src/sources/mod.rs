@@ -228,6 +228,9 @@ pub enum Concern {
         /// The variable that was read.
         name: &'static str,
     },
+    /// A systemd credential supplied the value and the process environment holds the variable
+    /// too: the credential wins; a warning, never a silent choice.
+    AlsoInEnvironment,
 }
 
 impl Concern {
@@ -238,7 +241,14 @@ impl Concern {
 
     /// Whether it makes the variable a warning whatever the policy.
     pub fn is_warning(&self) -> bool {
-        matches!(self, Self::TooShort | Self::HoldsSecret { .. } | Self::Deprecated { .. } | Self::Shadowed { .. })
+        matches!(
+            self,
+            Self::TooShort
+                | Self::HoldsSecret { .. }
+                | Self::Deprecated { .. }
+                | Self::Shadowed { .. }
+                | Self::AlsoInEnvironment
+        )
     }
 }
 
@@ -253,6 +263,7 @@ impl fmt::Display for Concern {
                 write!(f, "read from deprecated {name}: rename it to {replacement}")
             }
             Self::Shadowed { alias, name } => write!(f, "{alias} is set too and ignored: {name} wins"),
+            Self::AlsoInEnvironment => f.write_str("also set in the environment, and ignored: the credential wins"),
             Self::HoldsSecret { secret } => write!(f, "holds the value of secret {secret}"),
             Self::Insecure { mode } => {
                 let access = match (mode & 0o044 != 0, mode & 0o022 != 0) {
