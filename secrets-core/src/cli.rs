@@ -226,6 +226,14 @@ fn execute<C: SecretContract>(
             match C::validate_from(&sources(sub), policy.check_unknown(sub.get_flag("check-unknown"))) {
                 Ok(report) => {
                     let _ = writeln!(out, "{report}");
+                    let under = if sub.get_flag("strict") {
+                        "--strict"
+                    } else if sub.get_flag("include-billing") {
+                        "--include-billing"
+                    } else {
+                        "the startup policy"
+                    };
+                    let _ = writeln!(out, "check passed: {} can start under {under}", C::spec().name());
                     0
                 }
                 Err(error) => {
@@ -290,7 +298,8 @@ fn run_child<C: SecretContract>(
 /// The committed file may be a real `.env` copied over it, so its lines are shown by line number
 /// and, for a variable the contract declares, its name; never with their text.
 fn check_example(path: &Path, expected: &str, declared: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let regenerate = format!("regenerate it with `env-example > {}`", path.display());
+    let command = shown_name(Some(&OsString::from("secrets"))).unwrap_or_else(|| "secrets".to_owned());
+    let regenerate = format!("regenerate it with `{command} env-example > {}`", path.display());
     let committed = match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
         Ok(file) => String::from_utf8(file.into_bytes()).map_err(|error| {
             error.into_bytes().zeroize();

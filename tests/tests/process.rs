@@ -1173,6 +1173,22 @@ fn help_names_the_program_and_its_command_word() {
     let output = fixture.propagate(&["secrets", "status", "--bogus"], &[]);
     let usage = String::from_utf8_lossy(&output.stderr);
     assert!(usage.contains("Usage: propagate secrets status"), "{usage}");
+    // `check` says that it passed, and under which policy.
+    let output = fixture.propagate(&["secrets", "check", "--include-billing"], &[("APP_OPENAI_API_KEY", OPENAI_KEY)]);
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && said.ends_with("check passed: Propagated can start under --include-billing\n"),
+        "{said}"
+    );
+    // A stale `.env.example` is answered with a command that runs as written.
+    let example = fixture.path().join(".env.example");
+    fs::write(&example, "APP_DATABASE_URL=\n").unwrap();
+    let output = fixture.propagate(&["secrets", "env-example", "--check", path_str(&example)], &[]);
+    let hint = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        hint.contains(&format!("regenerate it with `propagate secrets env-example > {}`", example.display())),
+        "{hint}"
+    );
 }
 
 #[test]
