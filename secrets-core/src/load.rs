@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Display;
+use std::io::Write as _;
 use std::str::FromStr;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -1058,8 +1059,12 @@ fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, Contract
 /// that never set up logging does not pass over a missing billing key in silence.
 pub(crate) fn emit_events(report: &StatusReport) {
     if tracing::dispatcher::get_default(tracing::Dispatch::is::<tracing::subscriber::NoSubscriber>) {
+        // Written, not `eprintln!`: a full or closed stderr must not make a load panic.
+        let mut stderr = std::io::stderr().lock();
         for line in problem_lines(report) {
-            eprintln!("{line}");
+            if writeln!(stderr, "{line}").is_err() {
+                break;
+            }
         }
         return;
     }

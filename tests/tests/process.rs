@@ -1209,3 +1209,15 @@ fn a_credential_and_the_same_variable_in_the_environment_is_a_warning() {
     let output = fixture.propagate(&["secrets", "status"], &[]);
     assert!(!String::from_utf8_lossy(&output.stdout).contains("also set in the environment"));
 }
+
+#[test]
+fn load_warnings_to_a_full_stderr_do_not_stop_the_program() {
+    // No subscriber, a missing billing key, and stderr on /dev/full: the warning cannot be
+    // written, and the program still runs its child and exits with its status.
+    let fixture = Fixture::new();
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let args = ["pass", "true"];
+    let child = fixture.command(PROPAGATE, &args, &[]).stderr(full).spawn().expect("propagate starts");
+    let output = finish(child, &format!("propagate {args:?} 2> /dev/full"));
+    assert_eq!(code(&output), 0);
+}
