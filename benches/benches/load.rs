@@ -57,45 +57,31 @@ enum Field {
 /// The baseline: one `std::env::var` per name, parsed as its field's type, collecting what is
 /// missing or invalid.
 fn hand_written(names: &[String]) -> Result<Vec<Field>, Vec<&str>> {
-    let mut fields = Vec::with_capacity(names.len());
-    let mut problems = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        let value = std::env::var(name);
-        let field = match (index % 10, value) {
-            (4 | 5, value) => Some(Field::Optional(value.ok().map(SecretString::from))),
-            (_, Err(_)) => None,
-            (0..=3, Ok(value)) => Some(Field::Secret(SecretString::from(value))),
-            (6 | 7, Ok(value)) => value.parse().ok().map(Field::Port),
-            (8, Ok(value)) => value.parse().ok().map(Field::Flag),
-            (_, Ok(value)) => Some(Field::Text(value)),
-        };
-        match field {
-            Some(field) => fields.push(field),
-            None => problems.push(name.as_str()),
-        }
-    }
-    if problems.is_empty() {
-        Ok(fields)
-    } else {
-        Err(problems)
-    }
+    parsed(names, |name| std::env::var(name).ok())
 }
 
 /// One pass over the environment into a map, then the same parsing: what a loader that
 /// snapshots the environment does.
 fn snapshot(names: &[String]) -> Result<Vec<Field>, Vec<&str>> {
     let environment: HashMap<OsString, OsString> = std::env::vars_os().collect();
+    parsed(names, |name| {
+        environment.get(std::ffi::OsStr::new(name)).and_then(|value| value.to_str()).map(str::to_owned)
+    })
+}
+
+/// Each of `names` looked up with `value` and parsed as its field's type (see `build.rs`);
+/// the names missing or invalid when any is.
+fn parsed(names: &[String], mut value: impl FnMut(&str) -> Option<String>) -> Result<Vec<Field>, Vec<&str>> {
     let mut fields = Vec::with_capacity(names.len());
     let mut problems = Vec::new();
     for (index, name) in names.iter().enumerate() {
-        let value = environment.get(std::ffi::OsStr::new(name)).and_then(|value| value.to_str());
-        let field = match (index % 10, value) {
+        let field = match (index % 10, value(name)) {
             (4 | 5, value) => Some(Field::Optional(value.map(SecretString::from))),
             (_, None) => None,
             (0..=3, Some(value)) => Some(Field::Secret(SecretString::from(value))),
             (6 | 7, Some(value)) => value.parse().ok().map(Field::Port),
             (8, Some(value)) => value.parse().ok().map(Field::Flag),
-            (_, Some(value)) => Some(Field::Text(value.to_owned())),
+            (_, Some(value)) => Some(Field::Text(value)),
         };
         match field {
             Some(field) => fields.push(field),

@@ -293,6 +293,13 @@ fn printed(live: &Live<AppSecrets>) -> String {
     format!("{status}\n{}\n{status:?}\n{failure:?}\n{live:?}\n{}", status.to_json(), logs())
 }
 
+/// Asserts that none of `values` shows in `shown` (what `printed` gave).
+fn assert_shows_none(shown: &str, values: &[&String]) {
+    for value in values {
+        assert_clean("what the live contract prints", shown, value);
+    }
+}
+
 #[test]
 fn each_path_is_asked_its_version_once_per_poll_and_a_new_version_is_read_once() {
     log_buffer();
@@ -342,9 +349,7 @@ fn each_path_is_asked_its_version_once_per_poll_and_a_new_version_is_read_once()
     assert_eq!(stub.counts(Kind::Data), (2, 2), "no read after the new version was read");
 
     let shown = printed(&live);
-    for value in [&url, &rotated, &api_token, &token] {
-        assert_clean("what the live contract prints", &shown, value);
-    }
+    assert_shows_none(&shown, &[&url, &rotated, &api_token, &token]);
     drop(live);
     drop(stub);
 }
@@ -367,9 +372,7 @@ fn a_token_that_may_not_read_metadata_still_sees_rotations() {
     eventually("the rotation is served", || database_url(&live) == rotated);
     assert_eq!(variable(&live.status(), "APP_DATABASE_URL").vault_version(), Some(2));
     let shown = printed(&live);
-    for value in [&url, &rotated, &api_token, &token] {
-        assert_clean("what the live contract prints", &shown, value);
-    }
+    assert_shows_none(&shown, &[&url, &rotated, &api_token, &token]);
     drop(live);
     drop(stub);
 }
@@ -400,9 +403,7 @@ fn a_server_that_answers_503_keeps_the_values_and_shows_in_the_status() {
     assert!(problems.iter().any(|line| line.as_str().unwrap().contains(&named)), "{json}");
     let shown = printed(&live);
     assert!(shown.contains("reload failed, the last good values are still served"), "{shown}");
-    for value in [&url, &api_token, &token] {
-        assert_clean("what the live contract prints", &shown, value);
-    }
+    assert_shows_none(&shown, &[&url, &api_token, &token]);
     drop(live);
     drop(stub);
 }
@@ -513,8 +514,6 @@ fn openbao_a_kv_put_is_served_and_a_deleted_path_keeps_the_old_values() {
     let error = status.last_failure().unwrap().error().to_string();
     assert!(error.contains(&format!("vault at {addr}, {full}: not found (404)")), "{error}");
     let shown = printed(&live);
-    for value in [&first, &second, &api_token, &token] {
-        assert_clean("what the live contract prints", &shown, value);
-    }
+    assert_shows_none(&shown, &[&first, &second, &api_token, &token]);
     drop(live);
 }
