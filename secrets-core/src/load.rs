@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::contract::SecretContract;
 use crate::error::ContractError;
 use crate::policy::Policy;
+use crate::redaction::scan::BitTable;
 use crate::reports::{Entry, Level, State, StatusReport, Unknown};
 use crate::rules::RuleProblem;
 use crate::sources::{Answer, Concern, Found, Origin, Source, SourceError};
@@ -736,9 +737,7 @@ fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) ->
 
 /// The secrets by their first eight bytes: a bit a start, and the starts sorted.
 struct SecretStarts<'s> {
-    bits: Vec<u64>,
-    /// 64 minus the table's size in bits, as a power of two.
-    shift: u32,
+    table: BitTable,
     /// Each secret's first eight bytes, its position in `secrets`, and its index.
     sorted: Vec<(u64, usize, usize)>,
     secrets: &'s [(usize, &'s str)],
@@ -748,23 +747,17 @@ impl<'s> SecretStarts<'s> {
     fn new(secrets: &'s [(usize, &'s str)]) -> Self {
         // About 64 bits a secret, from 128 bytes to 8 KiB: a position of a text passes with a
         // chance of about one in 64.
-        let size = (secrets.len() * 64).next_power_of_two().trailing_zeros().clamp(10, 16);
-        let mut starts = Self { bits: vec![0u64; 1 << (size - 6)], shift: 64 - size, sorted: Vec::new(), secrets };
-        starts.sorted = secrets
+        let mut table = BitTable::new(secrets.len(), 64, 10..=16);
+        let mut sorted: Vec<(u64, usize, usize)> = secrets
             .iter()
             .enumerate()
             .map(|(position, (index, secret))| (start(secret.as_bytes()), position, *index))
             .collect();
-        starts.sorted.sort_unstable();
-        for &(start, ..) in &starts.sorted {
-            let slot = starts.slot(start);
-            starts.bits[slot / 64] |= 1 << (slot % 64);
+        sorted.sort_unstable();
+        for &(start, ..) in &sorted {
+            table.insert(start);
         }
-        starts
-    }
-
-    fn slot(&self, start: u64) -> usize {
-        usize::try_from(start.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift).expect("at most 16 bits")
+        Self { table, sorted, secrets }
     }
 
     /// The index of the first secret (in the order given) that `text` holds.
@@ -773,8 +766,7 @@ impl<'s> SecretStarts<'s> {
         let mut first: Option<(usize, usize)> = None;
         for at in 0..=bytes.len().saturating_sub(MIN_MASKABLE) {
             let here = start(&bytes[at..]);
-            let slot = self.slot(here);
-            if self.bits[slot / 64] & (1 << (slot % 64)) == 0 {
+            if !self.table.may_hold(here) {
                 continue;
             }
             let from = self.sorted.partition_point(|&(start, ..)| start < here);

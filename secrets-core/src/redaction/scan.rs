@@ -153,42 +153,67 @@ fn word(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(word)
 }
 
-/// The four-byte words at the first `stride` offsets of a band's patterns: a bit a word, for
+/// The four-byte words at the first `stride` offsets of a band's patterns: a bit table, for
 /// the scan (a word not put in passes with a chance of about one in 256), and each word's
 /// offsets, a bit an offset (`stride` is at most 64), for the samples that pass.
 struct Filter {
-    bits: Vec<u64>,
-    /// 32 minus the table's size in bits, as a power of two.
-    shift: u32,
+    table: BitTable,
     offsets: HashMap<u32, u64, BuildHasherDefault<WordHash>>,
 }
 
 impl Filter {
-    /// Table sizes, as powers of two: from 512 bytes to 512 KiB, about 256 bits a word.
-    const MIN_BITS: u32 = 12;
-    const MAX_BITS: u32 = 22;
-
     fn new(words: impl Iterator<Item = (u32, usize)>, count: usize) -> Self {
-        let wanted = (count.max(1) * 256).next_power_of_two().trailing_zeros();
-        let size = wanted.clamp(Self::MIN_BITS, Self::MAX_BITS);
-        let mut filter = Self { bits: vec![0; 1 << (size - 6)], shift: 32 - size, offsets: HashMap::default() };
+        // From 512 bytes to 512 KiB.
+        let mut filter = Self { table: BitTable::new(count, 256, 12..=22), offsets: HashMap::default() };
         filter.offsets.reserve(count);
         for (word, offset) in words {
-            let slot = filter.slot(word);
-            filter.bits[slot / 64] |= 1 << (slot % 64);
+            filter.table.insert(u64::from(word));
             *filter.offsets.entry(word).or_default() |= 1 << offset;
         }
         filter
     }
 
-    /// A multiplicative hash: the top bits of the word times an odd constant.
     #[inline]
-    fn slot(&self, word: u32) -> usize {
-        (word.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    fn may_hold(&self, word: u32) -> bool {
+        self.table.may_hold(u64::from(word))
+    }
+}
+
+/// A set of words kept as one bit each, at a slot given by one multiplication: it may hold a
+/// word never put in (with a chance of the share of bits set), never lacks one that was.
+pub(crate) struct BitTable {
+    bits: Vec<u64>,
+    /// 64 minus the table's size in bits, as a power of two.
+    shift: u32,
+}
+
+impl BitTable {
+    /// A table of about `bits_per_word` bits for each of `count` words, its size in bits a power
+    /// of two in `sizes` (at most 2^32).
+    pub(crate) fn new(count: usize, bits_per_word: usize, sizes: std::ops::RangeInclusive<u32>) -> Self {
+        let wanted = (count.max(1) * bits_per_word).next_power_of_two().trailing_zeros();
+        let size = wanted.clamp(*sizes.start(), *sizes.end()).clamp(6, 32);
+        Self { bits: vec![0; 1 << (size - 6)], shift: 64 - size }
     }
 
     #[inline]
-    fn may_hold(&self, word: u32) -> bool {
+    fn slot(&self, word: u64) -> usize {
+        // The top bits of the word times an odd constant; fewer than 2^32 of them.
+        let slot = word.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift;
+        #[allow(clippy::cast_possible_truncation)]
+        let slot = slot as usize;
+        slot
+    }
+
+    /// Puts `word` in.
+    pub(crate) fn insert(&mut self, word: u64) {
+        let slot = self.slot(word);
+        self.bits[slot / 64] |= 1 << (slot % 64);
+    }
+
+    /// Whether `word` may have been put in.
+    #[inline]
+    pub(crate) fn may_hold(&self, word: u64) -> bool {
         let slot = self.slot(word);
         self.bits[slot / 64] & (1 << (slot % 64)) != 0
     }
