@@ -74,11 +74,15 @@ pub fn run_from_with<C: SecretContract>(
     let mut stderr = std::io::stderr().lock();
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
     let mut command = command::<C>();
-    if let Some(name) = shown_name(args.first()) {
+    let shown = shown_name(args.first());
+    if let Some(name) = &shown {
         command = command.bin_name(name);
     }
+    // The command a hint tells the user to run: as this program was run.
+    let own_name = args.first().and_then(|first| Path::new(first).file_name()).map(|name| name.to_string_lossy());
+    let program = shown.unwrap_or_else(|| own_name.map_or_else(|| "secrets".to_owned(), std::borrow::Cow::into_owned));
     match command.try_get_matches_from(args) {
-        Ok(matches) => execute::<C>(&matches, &extend, &Orchestrator::from_env(), &mut stdout, &mut stderr),
+        Ok(matches) => execute::<C>(&matches, &program, &extend, &Orchestrator::from_env(), &mut stdout, &mut stderr),
         Err(error) => {
             let _ = error.print();
             error.exit_code()
@@ -191,8 +195,11 @@ fn policy(matches: &ArgMatches) -> Policy {
     }
 }
 
+/// Runs the subcommand in `matches`; `program` is how the user runs this command (`myservice
+/// secrets`), for the hints printed.
 fn execute<C: SecretContract>(
     matches: &ArgMatches,
+    program: &str,
     extend: &dyn Fn(Sources) -> Sources,
     orchestrator: &Orchestrator,
     out: &mut dyn Write,
@@ -252,7 +259,7 @@ fn execute<C: SecretContract>(
                     let _ = write!(out, "{expected}");
                     0
                 }
-                Some(path) => check_example(path, &expected, C::spec().names(), out, err),
+                Some(path) => check_example(path, &expected, C::spec().names(), program, out, err),
             }
         }
         Some(("docs", _)) => {
@@ -297,9 +304,15 @@ fn run_child<C: SecretContract>(
 ///
 /// The committed file may be a real `.env` copied over it, so its lines are shown by line number
 /// and, for a variable the contract declares, its name; never with their text.
-fn check_example(path: &Path, expected: &str, declared: &[&str], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let command = shown_name(Some(&OsString::from("secrets"))).unwrap_or_else(|| "secrets".to_owned());
-    let regenerate = format!("regenerate it with `{command} env-example > {}`", path.display());
+fn check_example(
+    path: &Path,
+    expected: &str,
+    declared: &[&str],
+    program: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let regenerate = format!("regenerate it with `{program} env-example > {}`", path.display());
     let committed = match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
         Ok(file) => String::from_utf8(file.into_bytes()).map_err(|error| {
             error.into_bytes().zeroize();
@@ -462,7 +475,7 @@ mod tests {
     fn run_in_process(args: &[&str]) -> (i32, String, String) {
         let matches = command::<Shop>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = execute::<Shop>(&matches, &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
+        let code = execute::<Shop>(&matches, "secrets", &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
         (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
     }
 
@@ -504,7 +517,8 @@ SHOP_STRIPE_KYE=sk_y
         let args = ["secrets", "check", "--check-unknown", "--env-file", file.to_str().unwrap()];
         let matches = command::<Unprefixed>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = execute::<Unprefixed>(&matches, &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
+        let code =
+            execute::<Unprefixed>(&matches, "secrets", &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
         let err = String::from_utf8(err).unwrap();
         assert_eq!(code, 0);
         assert!(err.contains("note: --check-unknown checks nothing: Unprefixed has no #[contract(prefix"), "{err}");

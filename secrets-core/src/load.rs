@@ -724,7 +724,8 @@ fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) ->
     if count == 0 {
         return Vec::new();
     }
-    if texts.clone().count() * count <= PAIRS_PER_TABLE {
+    // Every secret counts here, short ones too: `first_held` walks them all at each candidate byte.
+    if texts.clone().count() * secrets.len() <= PAIRS_PER_TABLE {
         return texts
             .filter_map(|(index, text)| first_held(text, &firsts, secrets).map(|secret| (index, secret)))
             .collect();
@@ -1052,11 +1053,18 @@ fn accept(report: StatusReport, policy: Policy) -> Result<StatusReport, Contract
 pub(crate) fn emit_events(report: &StatusReport) {
     if tracing::dispatcher::get_default(tracing::Dispatch::is::<tracing::subscriber::NoSubscriber>) {
         // Written, not `eprintln!`: a full or closed stderr must not make a load panic.
+        // At most `MAX_STDERR_LINES`, so that a report of thousands of unknown names cannot
+        // fill a pipe nobody reads and stop the load.
+        const MAX_STDERR_LINES: usize = 50;
+        let lines = problem_lines(report);
         let mut stderr = std::io::stderr().lock();
-        for line in problem_lines(report) {
+        for line in lines.iter().take(MAX_STDERR_LINES) {
             if writeln!(stderr, "{line}").is_err() {
-                break;
+                return;
             }
+        }
+        if lines.len() > MAX_STDERR_LINES {
+            let _ = writeln!(stderr, "… and {} more (`secrets status` lists them all)", lines.len() - MAX_STDERR_LINES);
         }
         return;
     }
@@ -1115,7 +1123,7 @@ fn problem_lines(report: &StatusReport) -> Vec<String> {
             .filter(|rule| rule.level != Level::Ok)
             .map(|rule| format!("{}: {contract}: {rule}", level(rule.level))),
     );
-    lines.extend(report.unknown().iter().map(|unknown| format!("warning: {contract}: {unknown}")));
+    lines.extend(report.unknown().iter().map(|unknown| format!("{}: {contract}: {unknown}", level(unknown.level))));
     lines
 }
 

@@ -183,6 +183,8 @@ fn a_dotenv_ranks_below_every_other_source_whatever_the_order() {
         Sources::new().dotenv_upward_from(app.path()).secrets_dir(dir.path()),
         Sources::new().dotenv_file(&dotenv).with(secrets_core::MapSource::new()).secrets_dir(dir.path()),
         Sources::new().secrets_dir(dir.path()).dotenv_file(&dotenv),
+        // A chain of `.env` files nested in another ranks last as they would.
+        Sources::new().with(Sources::new().dotenv_file(&dotenv)).secrets_dir(dir.path()),
     ];
     for sources in chains {
         let secrets = DbSecrets::load_from(&sources).unwrap();

@@ -234,6 +234,11 @@ impl Source for Sources {
         names
     }
 
+    /// A chain of `.env` files only ranks last inside another chain, as each of them would.
+    fn ranks_last(&self) -> bool {
+        !self.layers.is_empty() && self.layers.iter().all(|layer| layer.ranks_last())
+    }
+
     fn problems(&self) -> Vec<SourceError> {
         let mut problems = self.problems.clone();
         problems.extend(self.layers.iter().flat_map(|layer| layer.problems()));
