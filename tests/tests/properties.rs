@@ -321,4 +321,45 @@ proptest! {
             prop_assert!(!streamed.contains(secret.as_str()), "{} in {}", secret, streamed);
         }
     }
+
+    #[test]
+    fn a_urls_hidden_parts_never_show(
+        scheme in prop_oneof![
+            Just("postgres"), Just("https"), Just("redis"), Just("mongodb+srv"), Just("amqp"), Just("jdbc:postgresql")
+        ],
+        user in prop_oneof![Just(String::new()), "[a-z_]{1,8}", "ghp_[A-Za-z0-9]{36}"],
+        around in ("[A-Za-z0-9@:/?#%+ !$&'()*,;=~.\\-]{0,6}", "[A-Za-z0-9@:/?#%+ !$&'()*,;=~.\\-]{0,6}"),
+        core in "[A-Z0-9]{10}",
+        host in prop_oneof![Just("db"), Just("db.internal"), Just("[::1]"), Just("10.0.0.1"), Just("db;user=sa")],
+        port in proptest::option::of(1u16..),
+        path in prop_oneof![Just(String::new()), Just("/app".to_owned()), "/services/[a-z]{4}"],
+        query in proptest::option::of("[a-z]{3}=[a-z]{8}"),
+    ) {
+        // The password holds the core, the characters around it are those that end or confuse
+        // URL parts (`@`, `/`, `?`, `#`, `%`, `\`); the user is a name or a token.
+        let password = format!("{}Zq{core}{}", around.0, around.1);
+        let port = port.map(|port| format!(":{port}")).unwrap_or_default();
+        let query = query.map(|query| format!("?{query}")).unwrap_or_default();
+        let raw = format!("{scheme}://{user}:{password}@{host}{port}{path}{query}");
+        let Ok(url) = <secrets_core::SecretUrl as secrets_core::SecretValue>::from_secret(SecretString::from(raw.as_str())) else {
+            return Ok(());
+        };
+        let shown = format!("{url:?} {} {}", url.masked(true), url.masked(false));
+        prop_assert!(!shown.contains(&core), "{raw}: {shown}");
+        if user.starts_with("ghp_") {
+            prop_assert!(!shown.contains(&user), "a token user of {raw}: {shown}");
+        }
+        if let Some(token) = path.strip_prefix("/services/") {
+            prop_assert!(!shown.contains(token), "a webhook path of {raw}: {shown}");
+        }
+        // The redactor of a contract that loaded it masks the password as written and encoded.
+        let mut texts: Vec<&str> = vec![raw.as_str()];
+        let parts = secrets_core::SecretValue::secret_parts(&url);
+        texts.extend(parts);
+        let redactor = secrets_core::Redactor::new(texts);
+        let encoded: String = password.bytes().map(|b| if b.is_ascii_alphanumeric() { char::from(b).to_string() } else { format!("%{b:02X}") }).collect();
+        let line = format!("connect {raw} as {user}:{password} / {encoded} / {password}");
+        let masked = redactor.redact(&line);
+        prop_assert!(!masked.contains(&core), "{raw}: {masked}");
+    }
 }

@@ -129,7 +129,9 @@ fn an_invalid_url_error_is_value_free() {
     let source = MapSource::new().with("DATABASE_URL", "Pw9Kx2Lm7Qz4 not a url");
     let error = Db::load_from(&source).unwrap_err().to_string();
     assert!(
-        error.contains("DATABASE_URL (required secret): invalid: not a URL: relative URL without a base"),
+        error.contains(
+            "DATABASE_URL (required secret): invalid: not a URL: it does not start with a scheme such as `postgres:`"
+        ),
         "{error}"
     );
     assert!(!error.contains("Pw9Kx2"));

@@ -390,22 +390,20 @@ const TLS_FAILED: &str = "TLS failed: the server's certificate was not accepted 
 /// What an address that is not a URL is shown as: its text may hold anything.
 const NOT_A_URL: &str = "(VAULT_ADDR, not a URL: not shown)";
 
-/// The address requests go to, from what was configured: parsed as a URL and written back
-/// without userinfo, so what errors show is what is contacted; `None` when it is not an
-/// `http` or `https` URL with a host.
+/// The address requests go to, from what was configured: split as a URL and written back
+/// without userinfo, query and fragment, so what errors show is what is contacted; `None` when
+/// it is not an `http` or `https` URL with a host.
 fn request_address(configured: &str) -> Option<String> {
-    let configured = configured.trim();
-    let mut url = url::Url::parse(configured).ok()?;
+    let url = crate::redaction::url::split(configured).ok()?;
+    let scheme = url.scheme.to_ascii_lowercase();
     // A password with `/`, `?` or `\` ends the authority early (`https://ops:2024/pw@vault`
     // is host `ops`): such an address is refused, never contacted nor shown.
-    if !matches!(url.scheme(), "http" | "https") || !crate::redaction::url::split_safely(configured, &url) {
+    if !matches!(scheme.as_str(), "http" | "https") || !crate::redaction::url::split_safely(&url) {
         return None;
     }
-    url.set_username("").ok()?;
-    url.set_password(None).ok()?;
-    url.set_query(None);
-    url.set_fragment(None);
-    Some(url.as_str().trim_end_matches('/').to_owned())
+    let authority = url.authority?;
+    let port = authority.port.map(|port| format!(":{port}")).unwrap_or_default();
+    Some(format!("{scheme}://{}{port}{}", authority.host, url.path.trim_end_matches('/')))
 }
 
 /// A value of a KV secret, as kept for lookups.

@@ -7,6 +7,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::value::{ParseError, SecretValue};
 
+mod split;
+
+pub(crate) use split::{Authority, SplitUrl, split};
+
 /// Schemes whose path names a database (or a Redis database number, an AMQP virtual host):
 /// that name is shown, a path of any other scheme is not.
 const DATABASE_SCHEMES: &[&str] = &[
@@ -38,8 +42,12 @@ const OPAQUE_SCHEMES: &[&str] = &["jdbc", "mailto", "urn", "tel", "data"];
 /// Telegram bot URLs). A URL that cannot be split safely (no `//` authority as in
 /// `jdbc:postgresql://…`, a password with an unencoded `/`, `\` or `@` that would end the
 /// authority early) shows only its scheme. The whole URL is read with
-/// [`ExposeSecret::expose_secret`]; a [`Redactor`](crate::Redactor) masks the URL, its password
-/// and the URL as the `url` crate writes it back (`p@ss` as `p%40ss`).
+/// [`ExposeSecret::expose_secret`]; a [`Redactor`](crate::Redactor) masks the URL and each part
+/// that reveals it, also as URL libraries write it back (`p@ss` as `p%40ss`).
+///
+/// The URL is split as written, by RFC 3986's generic syntax, with the userinfo running to the
+/// last `@` of the authority (a password may hold an unencoded `@`); nothing is decoded or
+/// normalized, and no host name is looked up or converted.
 ///
 /// ```
 /// use secrets_core::{ExposeSecret, SecretUrl, SecretValue, SecretString};
@@ -55,7 +63,7 @@ const OPAQUE_SCHEMES: &[&str] = &["jdbc", "mailto", "urn", "tel", "data"];
 /// ```
 pub struct SecretUrl {
     raw: SecretString,
-    /// Other texts that reveal the secret: the URL as written back, the password, a user token.
+    /// Other texts that reveal the secret: the password, a user token, the query.
     parts: Vec<SecretString>,
     scheme: String,
     /// Whether the text has a `//` authority after its scheme.
@@ -147,20 +155,25 @@ impl SecretValue for SecretUrl {
     const KEEPS_TEXT: bool = true;
 
     fn from_secret(raw: SecretString) -> Result<Self, ParseError> {
-        // `url`'s messages name the problem, never the input.
-        let url =
-            url::Url::parse(raw.expose_secret()).map_err(|error| ParseError::new(format!("not a URL: {error}")))?;
-        let scheme = url.scheme().to_owned();
-        let has_authority = raw.expose_secret().split_once(':').is_some_and(|(_, rest)| rest.starts_with("//"));
-        let shown = split_safely(raw.expose_secret(), &url).then(|| shown_parts(&url));
-        let mut parts = secret_parts(&url);
+        let url = split(raw.expose_secret()).map_err(|reason| ParseError::new(format!("not a URL: {reason}")))?;
+        let scheme = url.scheme.to_ascii_lowercase();
+        let shown = url
+            .authority
+            .as_ref()
+            .filter(|_| split_safely(&url))
+            .map(|authority| shown_parts(&scheme, &url, authority));
+        let mut parts = secret_parts(&scheme, &url);
         // A host that is not shown may hold anything (`db;user=sa;password=…`).
         if shown.is_none() {
-            parts.extend(url.host_str().filter(|host| host.len() >= 8).map(SecretString::from));
+            parts.extend(
+                url.authority
+                    .as_ref()
+                    .map(|authority| authority.host)
+                    .filter(|host| host.len() >= 8)
+                    .map(SecretString::from),
+            );
         }
-        let mut written_back: String = url.into();
-        written_back.zeroize();
-        Ok(Self { raw, parts, scheme, has_authority, shown })
+        Ok(Self { has_authority: url.authority.is_some(), raw, parts, scheme, shown })
     }
 
     fn secret_text(&self) -> Option<&str> {
@@ -172,40 +185,22 @@ impl SecretValue for SecretUrl {
     }
 }
 
-/// Whether the authority `url` parsed is the one a reader of `raw` sees: a `//` authority, no
-/// `\`, no `@` after it, and the same host, which looks like a host name or is an IP address
-/// (an opaque host such as `db;user=sa;password=…` holds anything).
-pub(crate) fn split_safely(raw: &str, url: &url::Url) -> bool {
-    let host_like = match url.host() {
-        Some(url::Host::Domain(name)) => {
-            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-        }
-        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
-        None => false,
-    };
-    if !host_like {
-        return false;
-    }
-    let Some(rest) = raw.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//")) else {
+/// Whether `url`'s parts are those every reader of its text sees: a `//` authority whose host
+/// looks like a host name or is an IP address (an opaque host such as `db;user=sa;password=…`
+/// holds anything), no `\` anywhere (some parsers read it as `/`), and no `@` after the
+/// authority (a password with an unencoded `/`, `?` or `#` ended the authority early).
+pub(crate) fn split_safely(url: &SplitUrl<'_>) -> bool {
+    let Some(authority) = &url.authority else {
         return false;
     };
-    if url.cannot_be_a_base() || rest.contains('\\') {
-        return false;
-    }
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, after) = rest.split_at(end);
-    if after.contains('@') {
-        return false;
-    }
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let host = match host_port.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !host.ends_with(':') => host,
-        _ => host_port,
-    };
-    let parsed = url.host_str().unwrap_or("");
-    host.trim_start_matches('[')
-        .trim_end_matches(']')
-        .eq_ignore_ascii_case(parsed.trim_start_matches('[').trim_end_matches(']'))
+    let host = authority.host;
+    let host_like = host.starts_with('[')
+        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')));
+    let after = [url.path, url.query.unwrap_or(""), url.fragment.unwrap_or("")];
+    let userinfo = [authority.user, authority.password.unwrap_or("")];
+    host_like
+        && !after.iter().any(|part| part.contains(['@', '\\']))
+        && !userinfo.iter().any(|part| part.contains('\\'))
 }
 
 /// Whether `text` looks like a name (a user, a database): letters, digits, `_-.$`, at most 64.
@@ -215,62 +210,122 @@ fn is_name(text: &str) -> bool {
         && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'$'))
 }
 
-fn shown_parts(url: &url::Url) -> Shown {
-    let has_password = url.password().is_some();
-    let name_like = is_name;
-    let path = url.path();
-    let database = DATABASE_SCHEMES
-        .contains(&url.scheme())
-        .then(|| path.strip_prefix('/').unwrap_or(path))
-        .filter(|name| name_like(name))
-        .map(str::to_owned);
-    // A user beside a password is shown on request only when short: a token can be the user
-    // beside a filler password (`https://ghp_…:x-oauth-basic@github.com`).
-    let shown_user = |user: &&str| has_password && user.len() <= 16 && name_like(user);
-    Shown {
-        user: Some(url.username()).filter(shown_user).map(str::to_owned),
-        has_userinfo: has_password || !url.username().is_empty(),
-        host: url.host_str().map(str::to_owned),
-        port: url.port_or_known_default(),
-        has_other_path: database.is_none() && !path.is_empty() && path != "/",
-        database,
-        has_query: url.query().is_some(),
-        has_fragment: url.fragment().is_some(),
+/// The port a scheme's clients use when none is written, for the schemes URL parsers know.
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" => Some(80),
+        "https" | "wss" => Some(443),
+        "ftp" => Some(21),
+        _ => None,
     }
 }
 
-/// The texts besides the raw URL that reveal it: the URL as `url` writes it; the password,
-/// `user:password` (what HTTP Basic authentication encodes) and a user that is no short name
-/// (a token: alone, or beside a filler password), as written and decoded; the query and each of its values of 6 or
-/// more characters (`?password=…`); and the path of a URL that is not a database's (a
-/// webhook's token).
-fn secret_parts(url: &url::Url) -> Vec<SecretString> {
-    let mut parts: Vec<String> = vec![url.as_str().to_owned()];
+fn shown_parts(scheme: &str, url: &SplitUrl<'_>, authority: &Authority<'_>) -> Shown {
+    let password = authority.password.filter(|password| !password.is_empty());
+    let path = url.path;
+    let database = DATABASE_SCHEMES
+        .contains(&scheme)
+        .then(|| path.strip_prefix('/').unwrap_or(path))
+        .filter(|name| is_name(name))
+        .map(str::to_owned);
+    // A user beside a password is shown on request only when short: a token can be the user
+    // beside a filler password (`https://ghp_…:x-oauth-basic@github.com`).
+    let shown_user = |user: &&str| password.is_some() && user.len() <= 16 && is_name(user);
+    Shown {
+        user: Some(authority.user).filter(shown_user).map(str::to_owned),
+        has_userinfo: password.is_some() || !authority.user.is_empty(),
+        host: Some(authority.host.to_owned()),
+        port: authority.port.or_else(|| default_port(scheme)),
+        has_other_path: database.is_none() && !path.is_empty() && path != "/",
+        database,
+        has_query: url.query.is_some(),
+        has_fragment: url.fragment.is_some(),
+    }
+}
+
+/// The texts besides the raw URL that reveal it: the password, `user:password` (what HTTP Basic
+/// authentication encodes) and a user that is no short name (a token: alone, or beside a filler
+/// password), as written and decoded; the query, each of its values of 6 or more characters
+/// (`?password=…`) and the fragment; the path of a URL that is not a database's (a webhook's
+/// token); and the parts of a URL inside an opaque one (`jdbc:postgresql://…`). The redactor masks each in the encodings libraries write (`p@ss` as
+/// `p%40ss`).
+fn secret_parts(scheme: &str, url: &SplitUrl<'_>) -> Vec<SecretString> {
+    let mut parts: Vec<String> = Vec::new();
+    userinfo_parts(url.authority.as_ref().map(|authority| (authority.user, authority.password)), &mut parts);
+    parts.extend(written_back(url));
     let mut with_decoded = |text: &str| {
         parts.push(text.to_owned());
         parts.push(percent_decode(text));
     };
-    let password = url.password().filter(|password| !password.is_empty());
-    if let Some(password) = password {
-        with_decoded(password);
-        with_decoded(&format!("{}:{password}", url.username()));
+    for text in [url.query, url.fragment].into_iter().flatten().filter(|text| text.len() >= 8) {
+        with_decoded(text);
     }
-    let user = url.username();
-    if user.len() >= 6 && !(password.is_some() && user.len() <= 16 && is_name(user)) {
-        with_decoded(user);
+    if !DATABASE_SCHEMES.contains(&scheme) && url.path.len() >= 8 {
+        with_decoded(url.path);
     }
-    if let Some(query) = url.query().filter(|query| query.len() >= 8) {
-        with_decoded(query);
+    // Form values: `+` is a space.
+    let values = url.query.into_iter().flat_map(|query| query.split('&')).filter_map(|pair| pair.split_once('='));
+    for (_, value) in values {
+        let value = percent_decode(&value.replace('+', " "));
+        if value.chars().count() >= 6 {
+            parts.push(value);
+        }
     }
-    if !DATABASE_SCHEMES.contains(&url.scheme()) && url.path().len() >= 8 {
-        with_decoded(url.path());
+    // Another reader may take the userinfo to the last `@` of the text (a password with an
+    // unencoded `/`, `?` or `#`), and a URL inside an opaque one (`jdbc:postgresql://app:pw@db`)
+    // has a userinfo of its own.
+    let inner = url.authority.is_none().then(|| url.after_scheme.split_once(':')).flatten();
+    for after_scheme in [Some(url.after_scheme), inner.map(|(_, after)| after)].into_iter().flatten() {
+        userinfo_parts(last_at_userinfo(after_scheme), &mut parts);
     }
-    for (_, value) in url.query_pairs().filter(|(_, value)| value.chars().count() >= 6) {
-        parts.push(value.into_owned());
+    let inner = url.authority.is_none().then(|| split(url.after_scheme).ok()).flatten();
+    if let Some(inner) = inner.filter(|inner| inner.authority.is_some()) {
+        let scheme = inner.scheme.to_ascii_lowercase();
+        parts.extend(secret_parts(&scheme, &inner).iter().map(|part| part.expose_secret().to_owned()));
     }
     parts.sort_unstable();
     parts.dedup();
     parts.into_iter().map(SecretString::from).collect()
+}
+
+/// The URL with its userinfo written back as URL libraries write it (`p@ss` as `p%40ss`), when
+/// that differs from the URL as written: a driver that logs its URL logs that form.
+fn written_back(url: &SplitUrl<'_>) -> Option<String> {
+    let authority = url.authority.as_ref()?;
+    let rest = url.after_scheme.strip_prefix("//")?;
+    let (userinfo, _) = rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())].rsplit_once('@')?;
+    let encode = crate::redaction::forms::userinfo_written_back;
+    let written = match authority.password {
+        Some(password) => format!("{}:{}", encode(authority.user), encode(password)),
+        None => encode(authority.user),
+    };
+    (written != userinfo).then(|| format!("{}://{written}@{}", url.scheme, &rest[userinfo.len() + 1..]))
+}
+
+/// The user and password of an authority read to the last `@` of `after_scheme` (`//…@…`).
+fn last_at_userinfo(after_scheme: &str) -> Option<(&str, Option<&str>)> {
+    let (userinfo, _) = after_scheme.strip_prefix("//")?.rsplit_once('@')?;
+    Some(userinfo.split_once(':').map_or((userinfo, None), |(user, password)| (user, Some(password))))
+}
+
+/// The texts a userinfo reveals, as written and decoded: the password, `user:password`, and a
+/// user that is no short name beside a password (a token).
+fn userinfo_parts(userinfo: Option<(&str, Option<&str>)>, parts: &mut Vec<String>) {
+    let Some((user, password)) = userinfo else {
+        return;
+    };
+    let mut with_decoded = |text: &str| {
+        parts.push(text.to_owned());
+        parts.push(percent_decode(text));
+    };
+    let password = password.filter(|password| !password.is_empty());
+    if let Some(password) = password {
+        with_decoded(password);
+        with_decoded(&format!("{user}:{password}"));
+    }
+    if user.len() >= 6 && !(password.is_some() && user.len() <= 16 && is_name(user)) {
+        with_decoded(user);
+    }
 }
 
 /// `%XX` sequences decoded, as text (invalid UTF-8 replaced).
@@ -382,6 +437,18 @@ mod tests {
     }
 
     #[test]
+    fn a_userinfo_read_to_the_last_at_and_an_inner_urls_are_parts_to_mask() {
+        // Split at the first `/`, the host is `app`; read to the last `@`, the password is `1234/ss`.
+        let url = SecretUrl::from_secret(SecretString::from("postgres://app:1234/ss@db/app")).unwrap();
+        assert!(url.secret_parts().contains(&"1234/ss"));
+        let jdbc = SecretUrl::from_secret(SecretString::from("jdbc:postgresql://app:Pw-0123@db/app?ssl=true")).unwrap();
+        assert!(jdbc.secret_parts().contains(&"Pw-0123") && jdbc.secret_parts().contains(&"app:Pw-0123"));
+        // A URL that nests one URL in another in another is read one level deep, not recursed.
+        let nested = format!("a:{}b://u:Pw-0123@h", "a:".repeat(100_000));
+        assert!(SecretUrl::from_secret(SecretString::from(nested)).is_ok());
+    }
+
+    #[test]
     fn query_values_are_parts_to_mask() {
         let url =
             SecretUrl::from_secret(SecretString::from("postgres://db/app?password=hunter2hunter2&sslmode=require"))
@@ -392,10 +459,16 @@ mod tests {
     }
 
     #[test]
-    fn the_password_and_the_written_back_url_are_parts_to_mask() {
+    fn the_password_and_the_url_as_written_back_are_masked() {
         let url = SecretUrl::from_secret(SecretString::from("postgres://app:p@ss w0rd@db/app")).unwrap();
         let parts = url.secret_parts();
-        assert!(parts.contains(&"postgres://app:p%40ss%20w0rd@db/app"), "{}", parts.len());
-        assert!(parts.contains(&"p@ss w0rd") && parts.contains(&"p%40ss%20w0rd"));
+        assert!(parts.contains(&"p@ss w0rd") && parts.contains(&"app:p@ss w0rd"), "{}", parts.len());
+        let redactor = crate::Redactor::new(url.secret_text().into_iter().chain(parts));
+        // As the `url` crate and Go's `net/url` write it back.
+        for written in ["postgres://app:p%40ss%20w0rd@db/app", "postgres://app:p%40ss+w0rd@db/app"] {
+            assert!(!redactor.redact(written).contains("w0rd"), "{written}: {}", redactor.redact(written));
+        }
+        let encoded = SecretUrl::from_secret(SecretString::from("postgres://app:p%40ss%20w0rd@db/app")).unwrap();
+        assert!(encoded.secret_parts().contains(&"p@ss w0rd"), "decoded too");
     }
 }
