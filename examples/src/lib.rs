@@ -1,1 +1,3 @@
-//! Example programs for `secrets-core`: `quickstart`, `service` and `ops_script` in `src/bin/`.
+//! Example programs for `secrets-core`: `service` and `ops_script` in `src/bin/`; `quickstart`
+//! is a package of its own (`examples/quickstart`), so the README's first command builds
+//! `secrets-core` alone.

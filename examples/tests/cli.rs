@@ -33,9 +33,10 @@ fn secrets(args: &[&str], vars: &[(&str, &str)]) -> (Output, String, String) {
 fn status_prints_the_report_as_text_or_json() {
     let (output, stdout, _) = secrets(&["status"], &[("DATABASE_URL", DATABASE)]);
     assert!(output.status.success());
+    // Aligned columns: marker, name, state, category, where from.
     assert!(
         stdout.starts_with(
-            "ServiceSecrets: 1 error, 2 warnings\n✅ DATABASE_URL: configured (REQ, in database) from env\n"
+            "ServiceSecrets: 1 error, 2 warnings\n✅ DATABASE_URL        configured      REQ, in database     from env\n"
         ),
         "{stdout}"
     );
@@ -50,7 +51,9 @@ fn check_exits_0_when_the_policy_holds_and_78_when_not() {
     let required = [("DATABASE_URL", DATABASE), ("SESSION_KEY", SESSION)];
     let (output, stdout, _) = secrets(&["check"], &required);
     assert_eq!(output.status.code(), Some(0));
-    assert!(stdout.contains("⚠️ OPENAI_API_KEY: missing (BILLING)"));
+    let openai = stdout.lines().find(|line| line.starts_with("⚠️ OPENAI_API_KEY ")).unwrap_or_default();
+    assert!(openai.contains(" missing ") && openai.contains(" BILLING "), "{stdout}");
+    assert!(stdout.ends_with("check passed: ServiceSecrets can start under the startup policy\n"), "{stdout}");
 
     let (output, _, stderr) = secrets(&["check", "--include-billing"], &required);
     assert_eq!(output.status.code(), Some(78));

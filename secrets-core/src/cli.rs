@@ -41,7 +41,7 @@
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
@@ -49,6 +49,7 @@ use clap::{Arg, ArgAction, ArgGroup, ArgMatches, Command};
 use secrecy::zeroize::Zeroize;
 
 use crate::exit::Orchestrator;
+use crate::reports::table::{Look, render};
 use crate::sources::read::read_regular;
 use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Group, Policy, SecretContract, Sources};
 
@@ -82,7 +83,15 @@ pub fn run_from_with<C: SecretContract>(
     let own_name = args.first().and_then(|first| Path::new(first).file_name()).map(|name| name.to_string_lossy());
     let program = shown.unwrap_or_else(|| own_name.map_or_else(|| "secrets".to_owned(), std::borrow::Cow::into_owned));
     match command.try_get_matches_from(args) {
-        Ok(matches) => execute::<C>(&matches, &program, &extend, &Orchestrator::from_env(), &mut stdout, &mut stderr),
+        Ok(matches) => {
+            let colour = crate::reports::table::takes_colour(
+                std::io::stdout().is_terminal(),
+                std::env::var_os("NO_COLOR").as_deref(),
+                std::env::var_os("TERM").as_deref(),
+            );
+            let out = Streams { out: &mut stdout, err: &mut stderr, colour };
+            execute::<C>(&matches, &program, &extend, &Orchestrator::from_env(), out)
+        }
         Err(error) => {
             let _ = error.print();
             error.exit_code()
@@ -120,6 +129,12 @@ fn command<C: SecretContract>() -> Command {
         ]
     };
     let policy_group = || ArgGroup::new("policy").args(["include-billing", "strict"]);
+    let plain = || {
+        Arg::new("plain")
+            .long("plain")
+            .action(ArgAction::SetTrue)
+            .help("ASCII markers instead of emoji, and no colour (colour is off for pipes and under NO_COLOR)")
+    };
     let secrets = Command::new("secrets")
         .about(format!("Check the {} secrets contract without starting the program", C::spec().name()))
         .subcommand_required(true)
@@ -127,6 +142,7 @@ fn command<C: SecretContract>() -> Command {
             Command::new("status")
                 .about("Show every variable's state and origin, never a value")
                 .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print JSON"))
+                .arg(plain())
                 .arg(env_file()),
         )
         .subcommand(
@@ -140,6 +156,7 @@ fn command<C: SecretContract>() -> Command {
                         .action(ArgAction::SetTrue)
                         .help("Report variables with the contract's prefix that it does not declare"),
                 )
+                .arg(plain())
                 .arg(env_file()),
         );
     // `run` exists on unix, where a child's signals and files can be handled.
@@ -195,6 +212,13 @@ fn policy(matches: &ArgMatches) -> Policy {
     }
 }
 
+/// Where a subcommand writes, and whether its standard output takes colour.
+struct Streams<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    colour: bool,
+}
+
 /// Runs the subcommand in `matches`; `program` is how the user runs this command (`myservice
 /// secrets`), for the hints printed.
 fn execute<C: SecretContract>(
@@ -202,9 +226,9 @@ fn execute<C: SecretContract>(
     program: &str,
     extend: &dyn Fn(Sources) -> Sources,
     orchestrator: &Orchestrator,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    Streams { out, err, colour }: Streams<'_>,
 ) -> i32 {
+    let look = |matches: &ArgMatches| Look::new(colour, matches.get_flag("plain"));
     let sources = |matches: &ArgMatches| {
         extend(match matches.get_one::<PathBuf>("env-file") {
             Some(path) => Sources::new().credentials().file_indirection().env().dotenv_file(path),
@@ -216,7 +240,7 @@ fn execute<C: SecretContract>(
     match matches.subcommand() {
         Some(("status", sub)) => {
             let report = C::status_from(&sources(sub));
-            let text = if sub.get_flag("json") { report.to_json() } else { report.to_string() };
+            let text = if sub.get_flag("json") { report.to_json() } else { render(&report, look(sub)) };
             let _ = writeln!(out, "{text}");
             0
         }
@@ -232,7 +256,7 @@ fn execute<C: SecretContract>(
             }
             match C::validate_from(&sources(sub), policy.check_unknown(sub.get_flag("check-unknown"))) {
                 Ok(report) => {
-                    let _ = writeln!(out, "{report}");
+                    let _ = writeln!(out, "{}", render(&report, look(sub)));
                     let under = if sub.get_flag("strict") {
                         "--strict"
                     } else if sub.get_flag("include-billing") {
@@ -472,11 +496,73 @@ mod tests {
         stripe_key: crate::SecretString,
     }
 
-    fn run_in_process(args: &[&str]) -> (i32, String, String) {
-        let matches = command::<Shop>().try_get_matches_from(args).unwrap();
+    /// Runs `args` for contract `C`, as for a standard output that takes colour or not.
+    fn run_for<C: SecretContract>(args: &[&str], colour: bool) -> (i32, String, String) {
+        let matches = command::<C>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = execute::<Shop>(&matches, "secrets", &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
+        let to = Streams { out: &mut out, err: &mut err, colour };
+        let code = execute::<C>(&matches, "secrets", &|sources| sources, &Orchestrator::none(), to);
         (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    }
+
+    fn run_in_process(args: &[&str]) -> (i32, String, String) {
+        run_for::<Shop>(args, false)
+    }
+
+    #[derive(crate::SecretContract)]
+    #[contract(prefix = "DESK_")]
+    struct Desk {
+        #[secret(required)]
+        api_key: crate::SecretString,
+        /// Signs outgoing webhooks
+        #[secret(optional)]
+        webhook_signing_secret: Option<crate::SecretString>,
+        #[config(default = "8080")]
+        port: u16,
+    }
+
+    #[test]
+    fn status_aligns_its_columns_with_colour_on_a_terminal_and_ascii_when_plain() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(".env");
+        std::fs::write(&file, "DESK_API_KEY=sk_desk_0123456789\n").unwrap();
+        let file = file.to_str().unwrap();
+        let column = |line: &str, word: &str| line[..line.find(word).unwrap()].chars().count();
+        for check in [false, true] {
+            let args: &[&str] = if check { &["secrets", "check"] } else { &["secrets", "status"] };
+            let (code, out, _) = run_for::<Desk>(&[args, &["--env-file", file]].concat(), false);
+            assert_eq!(code, 0, "{out}");
+            let lines: Vec<&str> = out.lines().collect();
+            assert_eq!(lines[0], "Desk: ok");
+            assert!(lines[1].starts_with("✅ DESK_API_KEY ") && lines[1].ends_with("REQ     from .env:1"), "{out}");
+            assert!(lines[2].contains("missing") && lines[2].ends_with("OPT     Signs outgoing webhooks"), "{out}");
+            let states: Vec<usize> = lines[1..4]
+                .iter()
+                .zip(["configured", "missing", "configured"])
+                .map(|(line, state)| column(line, state))
+                .collect();
+            let tags: Vec<usize> =
+                lines[1..4].iter().zip(["REQ", "OPT", "CONFIG"]).map(|(line, tag)| column(line, tag)).collect();
+            assert!(states.windows(2).all(|w| w[0] == w[1]) && tags.windows(2).all(|w| w[0] == w[1]), "{out}");
+            assert!(!out.contains('\x1b'), "no colour for a pipe: {out}");
+
+            let (_, plain, _) = run_for::<Desk>(&[args, &["--plain", "--env-file", file]].concat(), true);
+            let plain_lines: Vec<&str> = plain.lines().collect();
+            assert!(
+                plain_lines[1].starts_with("ok    DESK_API_KEY ") && plain_lines[2].starts_with("-     DESK_WEBHOOK"),
+                "{plain}"
+            );
+            assert!(plain.is_ascii() && !plain.contains('\x1b'), "--plain is ASCII without colour: {plain}");
+            let plain_states: Vec<usize> = plain_lines[1..4]
+                .iter()
+                .zip(["configured", "missing", "configured"])
+                .map(|(line, state)| column(line, state))
+                .collect();
+            assert!(plain_states.windows(2).all(|w| w[0] == w[1]), "{plain}");
+
+            let (_, coloured, _) = run_for::<Desk>(&[args, &["--env-file", file]].concat(), true);
+            assert!(coloured.contains("\x1b[32mconfigured") && coloured.contains("\x1b[0m"), "{coloured}");
+        }
     }
 
     #[test]
@@ -517,8 +603,13 @@ SHOP_STRIPE_KYE=sk_y
         let args = ["secrets", "check", "--check-unknown", "--env-file", file.to_str().unwrap()];
         let matches = command::<Unprefixed>().try_get_matches_from(args).unwrap();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code =
-            execute::<Unprefixed>(&matches, "secrets", &|sources| sources, &Orchestrator::none(), &mut out, &mut err);
+        let code = execute::<Unprefixed>(
+            &matches,
+            "secrets",
+            &|sources| sources,
+            &Orchestrator::none(),
+            Streams { out: &mut out, err: &mut err, colour: false },
+        );
         let err = String::from_utf8(err).unwrap();
         assert_eq!(code, 0);
         assert!(err.contains("note: --check-unknown checks nothing: Unprefixed has no #[contract(prefix"), "{err}");

@@ -9,8 +9,7 @@ use crate::spec::{ContractSpec, Group, Kind, Section, VarSpec};
 ///
 /// It carries the full [`StatusReport`]; neither holds a value. `Debug` prints the same lines as
 /// `Display`, so `fn main() -> Result<(), ContractError>` shows a readable list.
-#[derive(Clone, thiserror::Error)]
-#[error("{}", .report.failure_text())]
+#[derive(Clone)]
 pub struct ContractError {
     /// Boxed: a `Result<Contract, ContractError>` is then no larger than the contract.
     report: Box<StatusReport>,
@@ -28,8 +27,7 @@ impl ContractError {
 }
 
 /// An `Option` secret, setting or section read through its accessor while it is not loaded.
-#[derive(Clone, Copy, thiserror::Error)]
-#[error("{}", Unloaded(.what))]
+#[derive(Clone, Copy)]
 pub struct SecretError {
     what: What,
 }
@@ -67,11 +65,19 @@ impl SecretError {
     }
 }
 
-struct Unloaded<'a>(&'a What);
-
-impl fmt::Display for Unloaded<'_> {
+impl fmt::Display for ContractError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self.0 {
+        f.write_str(&self.report.failure_text())
+    }
+}
+
+impl std::error::Error for ContractError {}
+
+impl std::error::Error for SecretError {}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.what {
             What::InSpec(spec, index) => {
                 let read_as = crate::spec::read_as(spec, index);
                 let names: Vec<&str> = read_as.iter().map(|var| var.name()).collect();

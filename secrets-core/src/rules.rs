@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::reports::Level;
 
@@ -64,7 +64,7 @@ impl Problems {
 }
 
 /// One problem a contract's rule reported, with any loaded secret in its text masked.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleProblem {
     /// The variable it is about, as the rule named it (a nested contract's own names are given
     /// their full names).
@@ -73,6 +73,16 @@ pub struct RuleProblem {
     pub reason: String,
     /// An error (`Problems::add`) or a warning (`Problems::warn`).
     pub level: Level,
+}
+
+impl Serialize for RuleProblem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut problem = serializer.serialize_struct("RuleProblem", 3)?;
+        problem.serialize_field("name", &self.name)?;
+        problem.serialize_field("reason", &self.reason)?;
+        problem.serialize_field("level", &self.level)?;
+        problem.end()
+    }
 }
 
 impl fmt::Display for RuleProblem {

@@ -2,11 +2,10 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde_core::{Serialize, Serializer};
 
 /// What a missing value means for the program; see [`Policy`](crate::Policy).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Category {
     /// The program cannot run without it: missing is always an error.
     Required,
@@ -44,6 +43,13 @@ impl Category {
     }
 }
 
+/// As its name in `#[secret(...)]`: `"required"`.
+impl Serialize for Category {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -51,8 +57,7 @@ impl fmt::Display for Category {
 }
 
 /// Whether a variable holds a secret (never shown) or a plain setting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Declared with `#[secret(...)]`.
     Secret,
@@ -67,6 +72,13 @@ impl Kind {
             Self::Secret => "secret",
             Self::Config => "config",
         }
+    }
+}
+
+/// As `"secret"` or `"config"`.
+impl Serialize for Kind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -328,7 +328,7 @@ proptest! {
             Just("postgres"), Just("https"), Just("redis"), Just("mongodb+srv"), Just("amqp"), Just("jdbc:postgresql")
         ],
         user in prop_oneof![Just(String::new()), "[a-z_]{1,8}", "ghp_[A-Za-z0-9]{36}"],
-        around in ("[A-Za-z0-9@:/?#%+ !$&'()*,;=~.\\-]{0,6}", "[A-Za-z0-9@:/?#%+ !$&'()*,;=~.\\-]{0,6}"),
+        around in (r"[A-Za-z0-9@:/?#%+ !$&'()*,;=~.\\\[\]-]{0,6}", r"[A-Za-z0-9@:/?#%+ !$&'()*,;=~.\\\[\]-]{0,6}"),
         core in "[A-Z0-9]{10}",
         host in prop_oneof![Just("db"), Just("db.internal"), Just("[::1]"), Just("10.0.0.1"), Just("db;user=sa")],
         port in proptest::option::of(1u16..),

@@ -92,7 +92,9 @@ fn forms_of(value: &str) -> Vec<Vec<u8>> {
 /// A URL's user or password as the WHATWG URL standard writes it back (`p@ss w0rd` as
 /// `p%40ss%20w0rd`), as `url::Url` and the drivers built on it log a URL.
 pub(crate) fn userinfo_written_back(text: &str) -> String {
-    percent_encode(text.as_bytes(), &PERCENT_SETS[6], true)
+    // The userinfo set, and `%`: a parser leaves an escape already there as it is.
+    const USERINFO: KeptSet = KeptSet { kept: b"!$%&'()*+,-._~", plus_for_space: false };
+    percent_encode(text.as_bytes(), &USERINFO, true)
 }
 
 fn percent_encode(bytes: &[u8], set: &KeptSet, upper: bool) -> String {

@@ -2,14 +2,15 @@
 
 use std::fmt::{self, Write};
 
-use serde::Serialize;
-use serde::ser::{SerializeStruct, Serializer};
+use serde_core::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::rules::RuleProblem;
 use crate::sources::{Concern, Origin, SourceError};
 use crate::spec::{Category, VarSpec};
 
 pub(crate) mod example;
+#[cfg(feature = "cli")]
+pub(crate) mod table;
 
 /// What was found for one variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +83,9 @@ impl fmt::Display for State {
 }
 
 /// How serious a state is under the policy in force.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+///
+/// In JSON: `"ok"`, `"warning"` or `"error"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     /// Nothing to do.
     Ok,
@@ -91,6 +93,16 @@ pub enum Level {
     Warning,
     /// The policy does not hold.
     Error,
+}
+
+impl Serialize for Level {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            Self::Ok => "ok",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        })
+    }
 }
 
 /// One variable's line in the report.
@@ -227,6 +239,14 @@ impl Entry {
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}: {} ({})", self.icon(), self.spec.name(), self.state, self.tag())?;
+        self.write_details(f)
+    }
+}
+
+impl Entry {
+    /// What the line says after the tag, each part after a space: the origin, the description
+    /// of what is not configured, concerns, the policy, a suggestion.
+    fn write_details(&self, f: &mut impl Write) -> fmt::Result {
         if let Some(origin) = &self.origin {
             write!(f, " from {origin}")?;
         }
@@ -269,7 +289,7 @@ impl Serialize for Entry {
 }
 
 /// A variable with the contract's prefix that the contract does not declare, likely a typo.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unknown {
     /// The undeclared name.
     pub name: String,
@@ -277,6 +297,16 @@ pub struct Unknown {
     pub suggestion: Option<String>,
     /// How serious it is under the policy.
     pub level: Level,
+}
+
+impl Serialize for Unknown {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut unknown = serializer.serialize_struct("Unknown", 3)?;
+        unknown.serialize_field("name", &self.name)?;
+        unknown.serialize_field("suggestion", &self.suggestion)?;
+        unknown.serialize_field("level", &self.level)?;
+        unknown.end()
+    }
 }
 
 impl fmt::Display for Unknown {
@@ -431,25 +461,35 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-impl fmt::Display for StatusReport {
+/// The report's first line: `AppSecrets: ok`, or how many errors and warnings.
+struct Headline<'a>(&'a StatusReport);
+
+impl fmt::Display for Headline<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unknown_at = |level| self.unknown.iter().filter(|unknown| unknown.level == level).count();
-        let rules_at = |level| self.rules.iter().filter(|rule| rule.level == level).count();
-        let errors = self.at_level(Level::Error).count()
-            + self.problems.len()
+        let report = self.0;
+        let unknown_at = |level| report.unknown.iter().filter(|unknown| unknown.level == level).count();
+        let rules_at = |level| report.rules.iter().filter(|rule| rule.level == level).count();
+        let errors = report.at_level(Level::Error).count()
+            + report.problems.len()
             + unknown_at(Level::Error)
             + rules_at(Level::Error);
-        let warnings = self.at_level(Level::Warning).count() + unknown_at(Level::Warning) + rules_at(Level::Warning);
+        let warnings = report.at_level(Level::Warning).count() + unknown_at(Level::Warning) + rules_at(Level::Warning);
         match (errors, warnings) {
-            (0, 0) => writeln!(f, "{}: ok", self.contract)?,
-            _ => writeln!(
+            (0, 0) => write!(f, "{}: ok", report.contract),
+            _ => write!(
                 f,
                 "{}: {errors} error{}, {warnings} warning{}",
-                self.contract,
+                report.contract,
                 plural(errors),
                 plural(warnings)
-            )?,
+            ),
         }
+    }
+}
+
+impl fmt::Display for StatusReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}", Headline(self))?;
         for problem in &self.problems {
             writeln!(f, "❌ {problem}")?;
         }

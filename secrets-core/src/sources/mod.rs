@@ -2,11 +2,11 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
-use serde::Serialize;
+use serde_core::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::spec::{ContractSpec, VarSpec};
 
@@ -305,8 +305,10 @@ pub(crate) fn not_unicode(name: &str, value: OsString, origin: Origin) -> Source
 /// Where a value came from; shown in the status report, never with the value.
 ///
 /// Kept small (`Box<str>`, not `String`): every looked-up value carries one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+///
+/// In JSON, an object whose `kind` names the variant (`{"kind": "dotenv", "path": ".env",
+/// "line": 3}`); a path that is not UTF-8 has its other bytes replaced.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Origin {
     /// The process environment.
@@ -314,7 +316,6 @@ pub enum Origin {
     /// A `.env` file, at the line where the variable is defined.
     Dotenv {
         /// The file.
-        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
         /// The 1-based line, when known.
         line: Option<usize>,
@@ -322,7 +323,6 @@ pub enum Origin {
     /// A file: `NAME_FILE`, or a secrets directory such as `/run/secrets`.
     File {
         /// The file, as named (a Kubernetes mount's symlink, not its target).
-        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
     },
     /// A systemd credential in `$CREDENTIALS_DIRECTORY`.
@@ -330,7 +330,6 @@ pub enum Origin {
         /// The credential id.
         id: Box<str>,
         /// The file.
-        #[serde(serialize_with = "lossy_path")]
         path: PathBuf,
     },
     /// A key of a Vault or OpenBao KV v2 secret.
@@ -348,9 +347,37 @@ pub enum Origin {
     Default,
 }
 
-/// A path as JSON text: a path that is not UTF-8 has its other bytes replaced, never an error.
-fn lossy_path<S: serde::Serializer>(path: &std::path::Path, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&path.to_string_lossy())
+impl Serialize for Origin {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let lossy = |path: &Path| path.to_string_lossy().into_owned();
+        let mut map = serializer.serialize_map(None)?;
+        match self {
+            Self::Env => map.serialize_entry("kind", "env")?,
+            Self::Dotenv { path, line } => {
+                map.serialize_entry("kind", "dotenv")?;
+                map.serialize_entry("path", &lossy(path))?;
+                map.serialize_entry("line", line)?;
+            }
+            Self::File { path } => {
+                map.serialize_entry("kind", "file")?;
+                map.serialize_entry("path", &lossy(path))?;
+            }
+            Self::Credential { id, path } => {
+                map.serialize_entry("kind", "credential")?;
+                map.serialize_entry("id", id)?;
+                map.serialize_entry("path", &lossy(path))?;
+            }
+            Self::Vault { path, key, version } => {
+                map.serialize_entry("kind", "vault")?;
+                map.serialize_entry("path", path)?;
+                map.serialize_entry("key", key)?;
+                map.serialize_entry("version", version)?;
+            }
+            Self::Map => map.serialize_entry("kind", "map")?,
+            Self::Default => map.serialize_entry("kind", "default")?,
+        }
+        map.end()
+    }
 }
 
 impl fmt::Display for Origin {
@@ -378,11 +405,10 @@ impl fmt::Display for Origin {
 }
 
 /// A source that could not be read; it names the variable or file, never a value.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SourceError {
     /// The value exists but is not valid UTF-8.
-    #[error("{name} from {origin} is not valid UTF-8")]
     NotUnicode {
         /// The variable.
         name: String,
@@ -390,7 +416,6 @@ pub enum SourceError {
         origin: Origin,
     },
     /// A `.env` file that does not parse.
-    #[error("{} does not parse at line {line}", path.display())]
     DotenvSyntax {
         /// The file.
         path: PathBuf,
@@ -398,13 +423,11 @@ pub enum SourceError {
         line: usize,
     },
     /// Both `NAME` and `NAME_FILE` are set: which one is meant is not guessed.
-    #[error("both {name} and {name}_FILE are set; unset one")]
     Conflict {
         /// The variable.
         name: String,
     },
     /// A secret file that could not be used: missing, a directory, too large, unreadable, not UTF-8.
-    #[error("{name}: {} {reason}", path.display())]
     File {
         /// The variable.
         name: String,
@@ -414,7 +437,6 @@ pub enum SourceError {
         reason: String,
     },
     /// A Vault or OpenBao server that did not give the secret; never names the token.
-    #[error("vault at {addr}, {path}: {reason}")]
     Vault {
         /// The server address.
         addr: String,
@@ -425,13 +447,11 @@ pub enum SourceError {
     },
     /// `NAME_FILE` names no readable file, and its value is not shown: it does not look like a
     /// path (a URL, an `@`, spaces), so it may be the secret itself, put there by mistake.
-    #[error("{name}_FILE names no readable file; its value is not shown, as it does not look like a path")]
     NotAPath {
         /// The variable (without `_FILE`).
         name: String,
     },
     /// A `.env` file that is refused: anyone else could have written it.
-    #[error("{} is refused: {reason}", path.display())]
     Untrusted {
         /// The file.
         path: PathBuf,
@@ -439,7 +459,6 @@ pub enum SourceError {
         reason: String,
     },
     /// A value that is not text: a store holds an object or a list where a variable's text belongs.
-    #[error("{name} from {origin} is not text: {reason}")]
     NotText {
         /// The variable.
         name: String,
@@ -449,7 +468,6 @@ pub enum SourceError {
         reason: String,
     },
     /// A `.env` file that could not be read (missing, not a regular file, too large, not UTF-8).
-    #[error("{} {reason}", path.display())]
     DotenvUnreadable {
         /// The file.
         path: PathBuf,
@@ -457,3 +475,23 @@ pub enum SourceError {
         reason: String,
     },
 }
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotUnicode { name, origin } => write!(f, "{name} from {origin} is not valid UTF-8"),
+            Self::DotenvSyntax { line, path } => write!(f, "{} does not parse at line {line}", path.display()),
+            Self::Conflict { name } => write!(f, "both {name} and {name}_FILE are set; unset one"),
+            Self::File { name, path, reason } => write!(f, "{name}: {} {reason}", path.display()),
+            Self::Vault { addr, path, reason } => write!(f, "vault at {addr}, {path}: {reason}"),
+            Self::NotAPath { name } => {
+                write!(f, "{name}_FILE names no readable file; its value is not shown, as it does not look like a path")
+            }
+            Self::Untrusted { path, reason } => write!(f, "{} is refused: {reason}", path.display()),
+            Self::NotText { name, origin, reason } => write!(f, "{name} from {origin} is not text: {reason}"),
+            Self::DotenvUnreadable { path, reason } => write!(f, "{} {reason}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}

@@ -459,3 +459,28 @@ impl Source for VaultSource {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::request_address;
+
+    #[test]
+    fn the_address_contacted_is_the_address_as_every_reader_takes_it() {
+        let cases = [
+            ("https://vault.internal:8200/", Some("https://vault.internal:8200")),
+            ("HTTP://ops:pw@10.0.0.7:8200?x#y", Some("http://10.0.0.7:8200")),
+            ("https://[::1]:8200/prefix/", Some("https://[::1]:8200/prefix")),
+            // Readers disagree on these hosts: refused.
+            ("https://ops:2024/pw@vault.internal", None),
+            ("https://ops:pw@vault.internal\\@evil", None),
+            ("http://0x7f.1:8200", None),
+            ("http://1.2.3.010:8200", None),
+            ("http://2130706433:8200", None),
+            ("postgres://db:5432", None),
+            ("vault.internal:8200", None),
+        ];
+        for (configured, expected) in cases {
+            assert_eq!(request_address(configured).as_deref(), expected, "{configured}");
+        }
+    }
+}

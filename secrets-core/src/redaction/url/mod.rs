@@ -185,22 +185,49 @@ impl SecretValue for SecretUrl {
     }
 }
 
-/// Whether `url`'s parts are those every reader of its text sees: a `//` authority whose host
-/// looks like a host name or is an IP address (an opaque host such as `db;user=sa;password=…`
-/// holds anything), no `\` anywhere (some parsers read it as `/`), and no `@` after the
-/// authority (a password with an unencoded `/`, `?` or `#` ended the authority early).
+/// Whether `url`'s parts are those every reader of its text sees:
+/// - a `//` authority whose host is a host name, a dotted-decimal IPv4 address or an IPv6 address
+///   (an opaque host such as `db;user=sa;password=…` holds anything, and `0x7f.1` or `1.2.3.010`
+///   is an address that resolvers read in different ways);
+/// - no `\` anywhere (some parsers read it as `/`);
+/// - no `@` after the authority (a password with an unencoded `/`, `?` or `#` ended the
+///   authority early), nor in the userinfo (libpq takes the userinfo to the first `@`);
+/// - for a database URL, no fragment (libpq reads `#` as part of the host) and no query key that
+///   names another host, port or database (`?host=…`).
 pub(crate) fn split_safely(url: &SplitUrl<'_>) -> bool {
     let Some(authority) = &url.authority else {
         return false;
     };
-    let host = authority.host;
-    let host_like = host.starts_with('[')
-        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')));
     let after = [url.path, url.query.unwrap_or(""), url.fragment.unwrap_or("")];
     let userinfo = [authority.user, authority.password.unwrap_or("")];
-    host_like
+    let database = DATABASE_SCHEMES.iter().any(|scheme| scheme.eq_ignore_ascii_case(url.scheme));
+    let redirects = |query: &str| {
+        query.split('&').any(|pair| {
+            let key = pair.split_once('=').map_or(pair, |(key, _)| key);
+            ["host", "hostaddr", "port", "dbname", "database", "db", "server"]
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(key))
+        })
+    };
+    is_host(authority.host)
         && !after.iter().any(|part| part.contains(['@', '\\']))
-        && !userinfo.iter().any(|part| part.contains('\\'))
+        && !userinfo.iter().any(|part| part.contains(['@', '\\']))
+        && !(database && (url.fragment.is_some() || url.query.is_some_and(redirects)))
+}
+
+/// A host name (letters, digits, `.`, `-`, `_`), a dotted-decimal IPv4 address, or an IPv6
+/// address in brackets (checked by the splitter). A name whose last label is a number or
+/// `0x…` is an address in a shorthand (`127.1`, `0x7f.1`) that resolvers read differently.
+fn is_host(host: &str) -> bool {
+    if host.starts_with('[') {
+        return true;
+    }
+    let name_like =
+        !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
+    let last = host.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    let numeric =
+        last.bytes().all(|b| b.is_ascii_digit()) || last.get(..2).is_some_and(|x| x.eq_ignore_ascii_case("0x"));
+    name_like && (!numeric || host.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
 /// Whether `text` looks like a name (a user, a database): letters, digits, `_-.$`, at most 64.
@@ -322,6 +349,10 @@ fn userinfo_parts(userinfo: Option<(&str, Option<&str>)>, parts: &mut Vec<String
     if let Some(password) = password {
         with_decoded(password);
         with_decoded(&format!("{user}:{password}"));
+        // libpq takes the userinfo to the first `@`, and names the rest as the host.
+        for piece in password.split('@').skip(1) {
+            with_decoded(piece);
+        }
     }
     if user.len() >= 6 && !(password.is_some() && user.len() <= 16 && is_name(user)) {
         with_decoded(user);
@@ -380,7 +411,18 @@ mod tests {
             ("jdbc:postgresql://app:PW@db/app", "SecretUrl(jdbc:[REDACTED])"),
             ("postgres://app:1234/ss@db/app", "SecretUrl(postgres:[REDACTED])"),
             ("postgres://app:pa\\ss@db/app", "SecretUrl(postgres:[REDACTED])"),
-            ("postgres://app:p@ss@db/app", "SecretUrl(postgres://[REDACTED]@db/app)"),
+            // Readers take the userinfo to the first `@` (libpq) or the last (WHATWG).
+            ("postgres://app:p@ss@db/app", "SecretUrl(postgres:[REDACTED])"),
+            // libpq reads `#` as part of the host, and `?host=` as the host to contact.
+            ("postgres://shown.internal#,evil.internal/app", "SecretUrl(postgres:[REDACTED])"),
+            ("postgres://app:pw@shown.internal/app?host=evil.internal", "SecretUrl(postgres:[REDACTED])"),
+            ("postgres://db/app?sslmode=require", "SecretUrl(postgres://db/app?[REDACTED])"),
+            // Address shorthands that resolvers read in different ways.
+            ("http://1.2.3.010:8200", "SecretUrl(http:[REDACTED])"),
+            ("https://0x7f.1:8200", "SecretUrl(https:[REDACTED])"),
+            ("https://2130706433", "SecretUrl(https:[REDACTED])"),
+            ("https://10.0.0.1:8200", "SecretUrl(https://10.0.0.1:8200)"),
+            ("https://vault.internal.:8200", "SecretUrl(https://vault.internal.:8200)"),
             (
                 "https://ghp_0123456789abcdef@github.com/org/repo",
                 "SecretUrl(https://[REDACTED]@github.com:443/[REDACTED])",
@@ -468,6 +510,13 @@ mod tests {
         for written in ["postgres://app:p%40ss%20w0rd@db/app", "postgres://app:p%40ss+w0rd@db/app"] {
             assert!(!redactor.redact(written).contains("w0rd"), "{written}: {}", redactor.redact(written));
         }
+        // A parser writing the URL back leaves an escape already there as it is.
+        let escaped = SecretUrl::from_secret(SecretString::from("postgres://app:Xy7@Kq%41mZpL2wR@db/app")).unwrap();
+        let redactor = crate::Redactor::new(escaped.secret_text().into_iter().chain(escaped.secret_parts()));
+        let logged = "could not connect to postgres://app:Xy7%40Kq%41mZpL2wR@db/app";
+        assert!(!redactor.redact(logged).contains("mZpL2"), "{}", redactor.redact(logged));
+        // libpq's reading: password `Xy7`, host `Kq%41mZpL2wR@db`.
+        assert!(!redactor.redact("host \"Kq%41mZpL2wR@db\"").contains("mZpL2"));
         let encoded = SecretUrl::from_secret(SecretString::from("postgres://app:p%40ss%20w0rd@db/app")).unwrap();
         assert!(encoded.secret_parts().contains(&"p@ss w0rd"), "decoded too");
     }

@@ -1,8 +1,14 @@
 //! The contract of the design, loaded from the environment and the nearest `.env`.
 //!
-//! Run it from `examples/demo` (where the demo `.env` lives) or any directory below it.
+//! Run it from `examples/demo` (where the demo `.env` lives) or any directory below it. It
+//! depends on `secrets-core` alone, with its default features.
 
-use secrets_core::{ExposeSecret, MapSource, SecretContract, SecretString, Sources, config_error};
+use std::process::Command;
+
+use secrets_core::{ExposeSecret, SecretContract, SecretString, Sources, config_error};
+
+/// The argument that makes this program load its contract as a real program's first line does.
+const FAIL_FAST: &str = "--load-or-exit";
 
 #[derive(SecretContract)]
 struct AppSecrets {
@@ -27,10 +33,15 @@ struct AppSecrets {
 }
 
 fn main() {
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    if std::env::args().nth(1).as_deref() == Some(FAIL_FAST) {
+        let secrets = AppSecrets::load_or_exit();
+        println!("loaded: {secrets:?}");
+        return;
+    }
 
     // The first line of a real program is `let secrets = AppSecrets::load_or_exit();`.
-    // Here the sources are kept so the status report below reads the same ones.
+    // Here the sources are kept so the status report below reads the same ones. Load warnings
+    // (a missing billing key) go to stderr, or to `tracing` when a subscriber is installed.
     let sources = Sources::standard();
     let secrets = AppSecrets::load_from(&sources).unwrap_or_else(|error| config_error(&error));
 
@@ -55,11 +66,24 @@ fn main() {
     }
 
     println!("\n== Fail-fast ==");
-    let broken = MapSource::new().with("DATABASE_URL", "   ");
-    if let Err(error) = AppSecrets::load_from(&broken) {
-        println!("With DATABASE_URL empty and REDIS_URL unset, load_or_exit() would print:\n");
-        println!("FATAL: {error}\n");
-        println!("and exit with status {}.", secrets_core::EX_CONFIG);
+    fail_fast_demo();
+}
+
+/// Runs this program again, from the same directory, with `DATABASE_URL` and `REDIS_URL` set
+/// empty, so its `load_or_exit()` fails; shows what it printed and its exit status.
+fn fail_fast_demo() {
+    let run = std::env::current_exe()
+        .and_then(|program| Command::new(program).arg(FAIL_FAST).env("DATABASE_URL", "").env("REDIS_URL", "").output());
+    match run {
+        Ok(output) => {
+            println!("The same program with DATABASE_URL= and REDIS_URL= in its environment printed:\n");
+            for line in String::from_utf8_lossy(&output.stderr).lines() {
+                println!("    {line}");
+            }
+            let status = output.status.code().map_or_else(|| "a signal".to_owned(), |code| code.to_string());
+            println!("\nand exited with status {status} (EX_CONFIG is {}).", secrets_core::EX_CONFIG);
+        }
+        Err(error) => println!("could not run this program again: {error}"),
     }
 }
 
