@@ -164,10 +164,10 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// What the Vault version requests of one poll found.
+#[cfg_attr(not(feature = "vault"), allow(dead_code))] // without `vault`, nothing changes
 enum VaultCheck {
     Changed,
     Unchanged,
-    #[cfg_attr(not(feature = "vault"), allow(dead_code))]
     Failed(crate::SourceError),
 }
 

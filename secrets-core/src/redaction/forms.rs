@@ -34,7 +34,7 @@ const PERCENT_SETS: [KeptSet; 9] = [
 ];
 
 /// Values longer than this are searched for as they are and trimmed only: a certificate
-/// bundle's dozens of encodings would make an automaton of hundreds of megabytes.
+/// bundle's dozens of encodings would make search tables of hundreds of megabytes.
 const MAX_ENCODED: usize = 16 * 1024;
 
 /// Every form of `value` worth searching for, each once; the value itself first.

@@ -1,19 +1,18 @@
 //! Finding every occurrence of many byte patterns in a text: the search under the
 //! [`Redactor`](super::Redactor).
 //!
-//! An automaton's SIMD prefilter covers at most 64 patterns, and a secret has a dozen forms:
-//! past five secrets, one automaton looks at every byte. Patterns are long, though, so the text
+//! An Aho-Corasick automaton's SIMD prefilter covers at most 64 patterns, and a secret has a
+//! dozen forms: past five secrets, one automaton looks at every byte. Patterns are long, though, so the text
 //! need not be read at every position. Every pattern of a band is at least `stride + 3` bytes
 //! long; the scan reads the four bytes at every `stride`-th position, so each occurrence shows
 //! one of its first `stride` four-byte words to exactly one sample. A bit table of those words
 //! says which samples may be inside an occurrence; the offsets at which the sampled word lies in
-//! the patterns give the starts to try, and an anchored search at each confirms. Long patterns (at least [`LONG`] bytes) get a band
-//! of their own, so that one short secret does not shorten the stride of all the others.
+//! the patterns give the starts to try, and a comparison with the patterns that begin with the
+//! word there confirms. Long patterns (at least [`LONG`] bytes) get a band of their own, so that
+//! one short secret does not shorten the stride of all the others.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 /// The bytes a sample reads.
 const WORD: usize = 4;
@@ -27,23 +26,25 @@ const MAX_STRIDE: usize = 64;
 
 /// Every occurrence of a fixed set of byte patterns, overlapping ones included.
 pub(crate) struct Scanner {
-    /// Patterns shorter than a word (secrets of one to three characters): one automaton.
+    /// Patterns shorter than a word (secrets of one to three characters), compared at each byte.
     tiny: Option<Tiny>,
     /// The other patterns, in bands by length.
     bands: Vec<Band>,
 }
 
-/// An unanchored automaton that reports overlapping matches, for the few patterns too short to sample.
+/// The few patterns too short to sample, by their first byte: each position whose byte begins
+/// one is compared with them.
 struct Tiny {
-    automaton: AhoCorasick,
+    by_first: Vec<Vec<Box<[u8]>>>,
 }
 
 /// Patterns of similar length, sampled at one stride.
 struct Band {
     stride: usize,
     filter: Filter,
-    /// Anchored, leftmost-longest: the longest pattern that starts at a given position.
-    automaton: AhoCorasick,
+    /// The patterns by their first word, each list longest first: the longest pattern that
+    /// starts at a position is the first of its word's list that the text there begins with.
+    by_start: HashMap<u32, Vec<Box<[u8]>>, BuildHasherDefault<WordHash>>,
 }
 
 impl Scanner {
@@ -60,11 +61,14 @@ impl Scanner {
             }
         }
         let tiny = (!tiny.is_empty()).then(|| {
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&tiny)
-                .expect("plain byte patterns always build");
-            Tiny { automaton }
+            let mut by_first = vec![Vec::new(); 256];
+            for bytes in tiny {
+                let same: &mut Vec<Box<[u8]>> = &mut by_first[usize::from(bytes[0])];
+                if !same.iter().any(|known| **known == *bytes) {
+                    same.push(bytes.into());
+                }
+            }
+            Tiny { by_first }
         });
         let bands = [short, long].into_iter().filter(|band| !band.is_empty()).map(|band| Band::new(&band)).collect();
         Self { tiny, bands }
@@ -75,8 +79,12 @@ impl Scanner {
     /// of the band that does (a shorter one there lies inside it).
     pub(crate) fn each(&self, hay: &[u8], mut found: impl FnMut(usize, usize)) {
         if let Some(tiny) = &self.tiny {
-            for matched in tiny.automaton.find_overlapping_iter(hay) {
-                found(matched.start(), matched.end());
+            for (start, byte) in hay.iter().enumerate() {
+                for pattern in &tiny.by_first[usize::from(*byte)] {
+                    if hay[start..].starts_with(pattern) {
+                        found(start, start + pattern.len());
+                    }
+                }
             }
         }
         for band in &self.bands {
@@ -91,12 +99,15 @@ impl Band {
         let stride = (shortest + 1 - WORD).min(MAX_STRIDE);
         let words = patterns.iter().flat_map(|bytes| (0..stride).map(move |offset| (word(bytes, offset), offset)));
         let filter = Filter::new(words, patterns.len() * stride);
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(patterns)
-            .expect("plain byte patterns always build");
-        Self { stride, filter, automaton }
+        let mut by_start: HashMap<u32, Vec<Box<[u8]>>, BuildHasherDefault<WordHash>> = HashMap::default();
+        for bytes in patterns {
+            by_start.entry(word(bytes, 0)).or_default().push((*bytes).into());
+        }
+        for same in by_start.values_mut() {
+            same.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            same.dedup();
+        }
+        Self { stride, filter, by_start }
     }
 
     fn each(&self, hay: &[u8], found: &mut impl FnMut(usize, usize)) {
@@ -137,9 +148,9 @@ impl Band {
             let offset = rest.trailing_zeros() as usize;
             rest &= rest - 1;
             let Some(start) = sample.checked_sub(offset) else { continue };
-            let input = Input::new(hay).range(start..).anchored(Anchored::Yes);
-            if let Some(matched) = self.automaton.find(input) {
-                found(start, matched.end());
+            let Some(same) = self.by_start.get(&word(hay, start)) else { continue };
+            if let Some(pattern) = same.iter().find(|pattern| hay[start..].starts_with(pattern)) {
+                found(start, start + pattern.len());
             }
         }
     }
@@ -246,8 +257,8 @@ impl Hasher for WordHash {
 mod tests {
     use super::*;
 
-    /// Every occurrence as the scanner reports them: for tiny patterns each one, for the others
-    /// the longest of each band at each start.
+    /// Every occurrence as the scanner reports them: for tiny patterns each one (a pattern given
+    /// twice, once), for the others the longest of each band at each start.
     fn naive(patterns: &[Vec<u8>], hay: &[u8]) -> Vec<(usize, usize)> {
         let mut all = Vec::new();
         for start in 0..hay.len() {
@@ -263,6 +274,7 @@ mod tests {
             all.extend(short.into_iter().chain(long).map(|end| (start, end)));
         }
         all.sort_unstable();
+        all.dedup();
         all
     }
 
