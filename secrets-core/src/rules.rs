@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde_core::ser::{Serialize, SerializeStruct, Serializer};
+use crate::reports::json::Json;
 
 use crate::reports::Level;
 
@@ -75,13 +75,14 @@ pub struct RuleProblem {
     pub level: Level,
 }
 
-impl Serialize for RuleProblem {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut problem = serializer.serialize_struct("RuleProblem", 3)?;
-        problem.serialize_field("name", &self.name)?;
-        problem.serialize_field("reason", &self.reason)?;
-        problem.serialize_field("level", &self.level)?;
-        problem.end()
+impl RuleProblem {
+    /// `{"name", "reason", "level"}`.
+    pub(crate) fn json(&self) -> Json<'_> {
+        Json::Object(vec![
+            ("name", Json::text(&self.name)),
+            ("reason", Json::text(&self.reason)),
+            ("level", self.level.json()),
+        ])
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use serde_core::{Serialize, Serializer};
+use crate::reports::json::Json;
 
 /// What a missing value means for the program; see [`Policy`](crate::Policy).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -43,10 +43,10 @@ impl Category {
     }
 }
 
-/// As its name in `#[secret(...)]`: `"required"`.
-impl Serialize for Category {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl Category {
+    /// As its name in `#[secret(...)]`: `"required"`.
+    pub(crate) fn json(self) -> Json<'static> {
+        Json::text(self.as_str())
     }
 }
 
@@ -75,10 +75,10 @@ impl Kind {
     }
 }
 
-/// As `"secret"` or `"config"`.
-impl Serialize for Kind {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+impl Kind {
+    /// As `"secret"` or `"config"`.
+    pub(crate) fn json(self) -> Json<'static> {
+        Json::text(self.as_str())
     }
 }
 

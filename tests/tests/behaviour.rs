@@ -308,6 +308,26 @@ fn the_status_json_has_the_documented_shape() {
     assert_eq!(json["looked_in"], serde_json::json!([path]));
 }
 
+/// With the `serde` feature, a report serializes as the JSON `to_json` writes, through any
+/// serializer: here `serde_json`'s own pretty printer, byte for byte.
+#[test]
+fn the_report_serializes_as_its_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(".env");
+    // Quotes, backslashes, a tab and a control character in a name and a path's worth of text.
+    fs::write(&path, "\n\nDATABASE_URL=postgres://x\nOPENAI_API_KEY=\nAPP_TYPO=\"\\\t\u{1b}\n").unwrap();
+    let sources = Sources::new().dotenv_file(&path);
+    let report = AppSecrets::status_from(&sources);
+    assert_eq!(serde_json::to_string_pretty(&report).unwrap(), report.to_json());
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(value, serde_json::from_str::<serde_json::Value>(&report.to_json()).unwrap());
+    for (index, entry) in report.entries().iter().enumerate() {
+        assert_eq!(serde_json::to_value(entry).unwrap(), value["secrets"][index]);
+        assert_eq!(serde_json::to_value(entry.origin()).unwrap(), value["secrets"][index]["source"]);
+    }
+    assert_eq!(serde_json::to_value(Level::Warning).unwrap(), "warning");
+}
+
 #[test]
 fn env_example_lists_every_variable() {
     let example = AppSecrets::env_example();

@@ -4,11 +4,10 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde_json::{Value, json};
-
 use super::State;
 use crate::error::ContractError;
 use crate::reports::StatusReport;
+use crate::reports::json::Json;
 use crate::sources::Origin;
 use crate::spec::ContractSpec;
 
@@ -96,30 +95,33 @@ impl LiveStatus {
     /// The report's JSON, with a `live` object: `started`, `last_reload`, `swaps`, `stale`,
     /// `variables` (each `name`, `last_change`, `vault_version`) and `last_failure` (`at`,
     /// `problems`: the error's lines); times are RFC 3339, UTC.
-    ///
-    /// # Panics
-    ///
-    /// Never: a report is JSON, and JSON values serialize.
     pub fn to_json(&self) -> String {
-        let mut json: Value = serde_json::from_str(&self.report.to_json()).expect("a report is JSON");
-        let variables: Vec<Value> = self
-            .variables
-            .iter()
-            .map(|var| json!({ "name": var.name, "last_change": var.changed.map(rfc3339), "vault_version": var.vault_version }))
-            .collect();
-        let last_failure = self.last_failure.as_ref().map(|failure| {
-            let problems: Vec<String> = failure.error.to_string().lines().map(str::to_owned).collect();
-            json!({ "at": rfc3339(failure.at), "problems": problems })
+        let variables = self.variables.iter().map(|var| {
+            Json::Object(vec![
+                ("name", Json::text(var.name)),
+                ("last_change", Json::or_null(var.changed, |at| Json::text(rfc3339(at)))),
+                ("vault_version", Json::or_null(var.vault_version, Json::Number)),
+            ])
         });
-        json["live"] = json!({
-            "started": rfc3339(self.started),
-            "last_reload": rfc3339(self.last_reload),
-            "swaps": self.swaps,
-            "stale": self.is_stale(),
-            "variables": variables,
-            "last_failure": last_failure,
+        let last_failure = Json::or_null(self.last_failure.as_ref(), |failure| {
+            Json::Object(vec![
+                ("at", Json::text(rfc3339(failure.at))),
+                ("problems", Json::texts(failure.error.to_string().lines().map(str::to_owned))),
+            ])
         });
-        serde_json::to_string_pretty(&json).expect("JSON values serialize")
+        let live = Json::Object(vec![
+            ("started", Json::text(rfc3339(self.started))),
+            ("last_reload", Json::text(rfc3339(self.last_reload))),
+            ("swaps", Json::Number(self.swaps)),
+            ("stale", Json::Bool(self.is_stale())),
+            ("variables", Json::List(variables.collect())),
+            ("last_failure", last_failure),
+        ]);
+        let mut json = self.report.json();
+        if let Json::Object(fields) = &mut json {
+            fields.push(("live", live));
+        }
+        json.pretty()
     }
 }
 

@@ -65,8 +65,9 @@ fn forms_of(value: &str) -> Vec<Vec<u8>> {
             forms.push(percent_encode(bytes, set, upper).into_bytes());
         }
     }
-    let json = serde_json::to_string(value).expect("a str always serializes");
-    forms.push(json.as_bytes()[1..json.len() - 1].to_vec());
+    let mut json = String::new();
+    crate::reports::json::escape_into(value, &mut json);
+    forms.push(json.into_bytes());
     forms.push(json_ascii(value, false).into_bytes());
     // PHP's `json_encode` also escapes `/`.
     forms.push(json_ascii(value, true).into_bytes());

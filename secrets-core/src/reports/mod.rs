@@ -2,13 +2,14 @@
 
 use std::fmt::{self, Write};
 
-use serde_core::ser::{Serialize, SerializeStruct, Serializer};
+use json::Json;
 
 use crate::rules::RuleProblem;
 use crate::sources::{Concern, Origin, SourceError};
 use crate::spec::{Category, VarSpec};
 
 pub(crate) mod example;
+pub(crate) mod json;
 #[cfg(feature = "cli")]
 pub(crate) mod table;
 
@@ -95,9 +96,10 @@ pub enum Level {
     Error,
 }
 
-impl Serialize for Level {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(match self {
+impl Level {
+    /// `"ok"`, `"warning"` or `"error"`.
+    pub(crate) fn json(self) -> Json<'static> {
+        Json::text(match self {
             Self::Ok => "ok",
             Self::Warning => "warning",
             Self::Error => "error",
@@ -266,25 +268,26 @@ impl Entry {
     }
 }
 
-impl Serialize for Entry {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut entry = serializer.serialize_struct("Entry", 14)?;
-        entry.serialize_field("name", self.spec.name())?;
-        entry.serialize_field("category", &self.category)?;
-        entry.serialize_field("required_if", &self.spec.required_if())?;
-        entry.serialize_field("section", &self.spec.section().map(crate::spec::Section::field))?;
-        entry.serialize_field("supplied_by", &self.supplied_by())?;
-        entry.serialize_field("kind", &self.spec.kind())?;
-        entry.serialize_field("state", self.state.as_str())?;
-        entry.serialize_field("level", &self.level)?;
-        entry.serialize_field("source", &self.origin)?;
-        entry.serialize_field("description", self.spec.description())?;
-        entry.serialize_field("feature", &self.spec.feature())?;
-        entry.serialize_field("reason", &self.state.reason())?;
-        entry.serialize_field("suggestion", &self.suggestion)?;
-        let concerns: Vec<String> = self.concerns.iter().map(ToString::to_string).collect();
-        entry.serialize_field("concerns", &concerns)?;
-        entry.end()
+impl Entry {
+    /// The variable's object in the report's `secrets`.
+    pub(crate) fn json(&self) -> Json<'_> {
+        let spec = self.spec;
+        Json::Object(vec![
+            ("name", Json::text(spec.name())),
+            ("category", self.category.json()),
+            ("required_if", Json::or_null(spec.required_if(), Json::text)),
+            ("section", Json::or_null(spec.section(), |section| Json::text(section.field()))),
+            ("supplied_by", Json::or_null(self.supplied_by(), Json::text)),
+            ("kind", spec.kind().json()),
+            ("state", Json::text(self.state.as_str())),
+            ("level", self.level.json()),
+            ("source", Json::or_null(self.origin.as_ref(), Origin::json)),
+            ("description", Json::text(spec.description())),
+            ("feature", Json::or_null(spec.feature(), Json::text)),
+            ("reason", Json::or_null(self.state.reason(), Json::text)),
+            ("suggestion", Json::or_null(self.suggestion.as_deref(), Json::text)),
+            ("concerns", Json::texts(self.concerns.iter().map(ToString::to_string))),
+        ])
     }
 }
 
@@ -299,13 +302,14 @@ pub struct Unknown {
     pub level: Level,
 }
 
-impl Serialize for Unknown {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut unknown = serializer.serialize_struct("Unknown", 3)?;
-        unknown.serialize_field("name", &self.name)?;
-        unknown.serialize_field("suggestion", &self.suggestion)?;
-        unknown.serialize_field("level", &self.level)?;
-        unknown.end()
+impl Unknown {
+    /// `{"name", "suggestion", "level"}`.
+    pub(crate) fn json(&self) -> Json<'_> {
+        Json::Object(vec![
+            ("name", Json::text(&self.name)),
+            ("suggestion", Json::or_null(self.suggestion.as_deref(), Json::text)),
+            ("level", self.level.json()),
+        ])
     }
 }
 
@@ -411,13 +415,11 @@ impl StatusReport {
         self.entries.iter().filter(move |entry| entry.level == level)
     }
 
-    /// The report as pretty-printed JSON (`contract`, `ok`, `secrets[]`, `problems[]`, `looked_in[]`).
-    ///
-    /// # Panics
-    ///
-    /// Never: every part of a report is plain strings, booleans and numbers.
+    /// The report as pretty-printed JSON (`contract`, `ok`, `secrets[]`, `problems[]`,
+    /// `looked_in[]`, `unknown[]`, `rules[]`); with the `serde` feature the report also
+    /// implements `Serialize`, as the same JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a report always serializes")
+        self.json().pretty()
     }
 
     /// One line per warning (variables, rules, unknown names), as the failure text words them.
@@ -508,17 +510,17 @@ impl fmt::Display for StatusReport {
     }
 }
 
-impl Serialize for StatusReport {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let problems: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
-        let mut report = serializer.serialize_struct("StatusReport", 7)?;
-        report.serialize_field("contract", self.contract)?;
-        report.serialize_field("ok", &self.is_ok())?;
-        report.serialize_field("secrets", &self.entries)?;
-        report.serialize_field("problems", &problems)?;
-        report.serialize_field("looked_in", &self.looked_in)?;
-        report.serialize_field("unknown", &self.unknown)?;
-        report.serialize_field("rules", &self.rules)?;
-        report.end()
+impl StatusReport {
+    /// The report as a JSON value: what [`to_json`](Self::to_json) writes.
+    pub(crate) fn json(&self) -> Json<'_> {
+        Json::Object(vec![
+            ("contract", Json::text(self.contract)),
+            ("ok", Json::Bool(self.is_ok())),
+            ("secrets", Json::List(self.entries.iter().map(Entry::json).collect())),
+            ("problems", Json::texts(self.problems.iter().map(ToString::to_string))),
+            ("looked_in", Json::texts(self.looked_in.iter().map(String::as_str))),
+            ("unknown", Json::List(self.unknown.iter().map(Unknown::json).collect())),
+            ("rules", Json::List(self.rules.iter().map(RuleProblem::json).collect())),
+        ])
     }
 }

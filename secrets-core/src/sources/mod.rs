@@ -4,9 +4,9 @@ use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::reports::json::Json;
 use secrecy::SecretString;
 use secrecy::zeroize::Zeroize;
-use serde_core::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::spec::{ContractSpec, VarSpec};
 
@@ -347,36 +347,33 @@ pub enum Origin {
     Default,
 }
 
-impl Serialize for Origin {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let lossy = |path: &Path| path.to_string_lossy().into_owned();
-        let mut map = serializer.serialize_map(None)?;
-        match self {
-            Self::Env => map.serialize_entry("kind", "env")?,
-            Self::Dotenv { path, line } => {
-                map.serialize_entry("kind", "dotenv")?;
-                map.serialize_entry("path", &lossy(path))?;
-                map.serialize_entry("line", line)?;
-            }
-            Self::File { path } => {
-                map.serialize_entry("kind", "file")?;
-                map.serialize_entry("path", &lossy(path))?;
-            }
-            Self::Credential { id, path } => {
-                map.serialize_entry("kind", "credential")?;
-                map.serialize_entry("id", id)?;
-                map.serialize_entry("path", &lossy(path))?;
-            }
-            Self::Vault { path, key, version } => {
-                map.serialize_entry("kind", "vault")?;
-                map.serialize_entry("path", path)?;
-                map.serialize_entry("key", key)?;
-                map.serialize_entry("version", version)?;
-            }
-            Self::Map => map.serialize_entry("kind", "map")?,
-            Self::Default => map.serialize_entry("kind", "default")?,
+impl Origin {
+    /// `{"kind": …}` and the variant's fields.
+    pub(crate) fn json(&self) -> Json<'_> {
+        fn path(path: &Path) -> Json<'_> {
+            Json::Text(path.to_string_lossy())
         }
-        map.end()
+        let kind = |kind: &'static str| ("kind", Json::text(kind));
+        Json::Object(match self {
+            Self::Env => vec![kind("env")],
+            Self::Dotenv { path: file, line } => vec![
+                kind("dotenv"),
+                ("path", path(file)),
+                ("line", Json::or_null(*line, |line| Json::Number(line as u64))),
+            ],
+            Self::File { path: file } => vec![kind("file"), ("path", path(file))],
+            Self::Credential { id, path: file } => {
+                vec![kind("credential"), ("id", Json::text(&**id)), ("path", path(file))]
+            }
+            Self::Vault { path, key, version } => vec![
+                kind("vault"),
+                ("path", Json::text(&**path)),
+                ("key", Json::text(&**key)),
+                ("version", Json::or_null(*version, Json::Number)),
+            ],
+            Self::Map => vec![kind("map")],
+            Self::Default => vec![kind("default")],
+        })
     }
 }
 
