@@ -50,6 +50,7 @@ use secrecy::zeroize::Zeroize;
 
 use crate::exit::Orchestrator;
 use crate::reports::table::{Look, render};
+use crate::reports::terminal::printable;
 use crate::sources::read::read_regular;
 use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Group, Policy, SecretContract, Sources};
 
@@ -268,7 +269,7 @@ fn execute<C: SecretContract>(
                     0
                 }
                 Err(error) => {
-                    let _ = writeln!(err, "FATAL: {error}");
+                    let _ = writeln!(err, "FATAL: {}", printable(&error.to_string()));
                     orchestrator.report(&error.to_string());
                     EX_CONFIG
                 }
@@ -305,12 +306,12 @@ fn run_child<C: SecretContract>(
     let contract = match crate::load::load_reporting::<C>(sources, policy(matches)) {
         Ok((contract, report)) => {
             for warning in report.iter().flat_map(crate::StatusReport::warning_lines) {
-                let _ = writeln!(err, "secrets run: warning: {warning}");
+                let _ = writeln!(err, "secrets run: warning: {}", printable(&warning));
             }
             contract
         }
         Err(error) => {
-            let _ = writeln!(err, "FATAL: {error}");
+            let _ = writeln!(err, "FATAL: {}", printable(&error.to_string()));
             orchestrator.report(&error.to_string());
             return EX_CONFIG;
         }
@@ -587,6 +588,29 @@ SHOP_STRIPE_KYE=sk_y
         let (code, _, err) = run_in_process(&["secrets", "check", "--strict", "--check-unknown", "--env-file", file]);
         assert_eq!(code, EX_CONFIG);
         assert!(err.contains("  SHOP_STRIPE_KYE is set but not declared by the contract"), "{err}");
+    }
+
+    /// A `.env` path holding an escape sequence (OSC 52 sets a terminal's clipboard) is shown
+    /// with the escape written out, by `status`, `check` and the failure `check` prints.
+    #[cfg(unix)]
+    #[test]
+    fn control_characters_in_a_path_never_reach_the_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        let hostile = dir.path().join("x\u{1b}]52;c;SGVsbG8=\u{7}\u{9b}2J");
+        std::fs::create_dir(&hostile).unwrap();
+        let file = hostile.join(".env");
+        std::fs::write(&file, "DESK_PORT=80\n").unwrap();
+        let file = file.to_str().unwrap();
+        for args in [&["secrets", "status"][..], &["secrets", "check"], &["secrets", "check", "--strict"]] {
+            for colour in [false, true] {
+                let (_, out, err) = run_for::<Desk>(&[args, &["--env-file", file]].concat(), colour);
+                let shown = format!("{out}{err}");
+                assert!(!shown.contains(']') || shown.contains("\\u{1b}]52"), "{shown:?}");
+                assert!(!shown.contains('\u{7}') && !shown.contains('\u{9b}'), "{shown:?}");
+                let escapes = shown.matches('\u{1b}').count();
+                assert_eq!(escapes, shown.matches("\u{1b}[").count(), "only colour codes: {shown:?}");
+            }
+        }
     }
 
     #[derive(crate::SecretContract)]

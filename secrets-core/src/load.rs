@@ -1059,7 +1059,7 @@ pub(crate) fn emit_events(report: &StatusReport) {
         let lines = problem_lines(report);
         let mut stderr = std::io::stderr().lock();
         for line in lines.iter().take(MAX_STDERR_LINES) {
-            if writeln!(stderr, "{line}").is_err() {
+            if writeln!(stderr, "{}", crate::reports::terminal::printable(line)).is_err() {
                 return;
             }
         }

@@ -33,7 +33,7 @@ struct AppSecrets {
 }
 
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some(FAIL_FAST) {
+    if std::env::args_os().nth(1).is_some_and(|arg| arg == FAIL_FAST) {
         let secrets = AppSecrets::load_or_exit();
         println!("loaded: {secrets:?}");
         return;
@@ -70,14 +70,25 @@ fn main() {
 }
 
 /// Runs this program again, from the same directory, with `DATABASE_URL` and `REDIS_URL` set
-/// empty, so its `load_or_exit()` fails; shows what it printed and its exit status.
+/// empty (and no credential or `NAME_FILE` that would supply them), so its `load_or_exit()`
+/// fails; shows what it printed and its exit status.
 fn fail_fast_demo() {
-    let run = std::env::current_exe()
-        .and_then(|program| Command::new(program).arg(FAIL_FAST).env("DATABASE_URL", "").env("REDIS_URL", "").output());
+    let run = std::env::current_exe().and_then(|program| {
+        Command::new(program)
+            .arg(FAIL_FAST)
+            .env("DATABASE_URL", "")
+            .env("REDIS_URL", "")
+            .env_remove("CREDENTIALS_DIRECTORY")
+            .env_remove("DATABASE_URL_FILE")
+            .env_remove("REDIS_URL_FILE")
+            .output()
+    });
     match run {
         Ok(output) => {
             println!("The same program with DATABASE_URL= and REDIS_URL= in its environment printed:\n");
-            for line in String::from_utf8_lossy(&output.stderr).lines() {
+            for line in
+                String::from_utf8_lossy(&output.stderr).lines().chain(String::from_utf8_lossy(&output.stdout).lines())
+            {
                 println!("    {line}");
             }
             let status = output.status.code().map_or_else(|| "a signal".to_owned(), |code| code.to_string());

@@ -25,7 +25,7 @@ pub const EX_CONFIG: i32 = 78;
 /// nor the socket: a broken contract must stop a restart loop whether or not its report could
 /// be delivered.
 pub fn config_error(error: &ContractError) -> ! {
-    let _ = writeln!(std::io::stderr(), "FATAL: {error}");
+    let _ = writeln!(std::io::stderr(), "FATAL: {}", crate::reports::terminal::printable(&error.to_string()));
     Orchestrator::from_env().report(&error.to_string());
     std::process::exit(EX_CONFIG)
 }

@@ -11,7 +11,7 @@
 //! word there confirms. Long patterns (at least [`LONG`] bytes) get a band of their own, so that
 //! one short secret does not shorten the stride of all the others.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The bytes a sample reads.
@@ -42,9 +42,12 @@ struct Tiny {
 struct Band {
     stride: usize,
     filter: Filter,
-    /// The patterns by their first word, each list longest first: the longest pattern that
-    /// starts at a position is the first of its word's list that the text there begins with.
-    by_start: HashMap<u32, Vec<Box<[u8]>>, BuildHasherDefault<WordHash>>,
+    /// For each first word, the lengths of the patterns that begin with it, longest first: the
+    /// longest pattern at a start is the first length whose text there is a pattern. Secrets
+    /// that share a prefix (`sk_live_…`, JWT headers) share few lengths, so a start costs a
+    /// lookup per length, not a comparison per pattern.
+    lengths: HashMap<u32, Vec<usize>, BuildHasherDefault<WordHash>>,
+    patterns: HashSet<Box<[u8]>>,
 }
 
 impl Scanner {
@@ -99,15 +102,16 @@ impl Band {
         let stride = (shortest + 1 - WORD).min(MAX_STRIDE);
         let words = patterns.iter().flat_map(|bytes| (0..stride).map(move |offset| (word(bytes, offset), offset)));
         let filter = Filter::new(words, patterns.len() * stride);
-        let mut by_start: HashMap<u32, Vec<Box<[u8]>>, BuildHasherDefault<WordHash>> = HashMap::default();
+        let mut lengths: HashMap<u32, Vec<usize>, BuildHasherDefault<WordHash>> = HashMap::default();
         for bytes in patterns {
-            by_start.entry(word(bytes, 0)).or_default().push((*bytes).into());
+            lengths.entry(word(bytes, 0)).or_default().push(bytes.len());
         }
-        for same in by_start.values_mut() {
-            same.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        for same in lengths.values_mut() {
+            same.sort_unstable_by(|a, b| b.cmp(a));
             same.dedup();
         }
-        Self { stride, filter, by_start }
+        let patterns = patterns.iter().map(|bytes| Box::<[u8]>::from(*bytes)).collect();
+        Self { stride, filter, lengths, patterns }
     }
 
     fn each(&self, hay: &[u8], found: &mut impl FnMut(usize, usize)) {
@@ -148,9 +152,11 @@ impl Band {
             let offset = rest.trailing_zeros() as usize;
             rest &= rest - 1;
             let Some(start) = sample.checked_sub(offset) else { continue };
-            let Some(same) = self.by_start.get(&word(hay, start)) else { continue };
-            if let Some(pattern) = same.iter().find(|pattern| hay[start..].starts_with(pattern)) {
-                found(start, start + pattern.len());
+            let Some(lengths) = self.lengths.get(&word(hay, start)) else { continue };
+            let is_pattern =
+                |len: &&usize| hay.get(start..start + **len).is_some_and(|text| self.patterns.contains(text));
+            if let Some(len) = lengths.iter().find(is_pattern) {
+                found(start, start + len);
             }
         }
     }
@@ -322,5 +328,21 @@ mod tests {
         let scanner = Scanner::new(&["ab", "abcdefgh"]);
         assert_eq!(scanned(&scanner, b"ab"), [(0, 2)]);
         assert!(scanned(&scanner, b"abc").len() == 1 && scanned(&scanner, b"").is_empty());
+    }
+
+    #[test]
+    fn secrets_that_share_a_long_prefix_are_each_found() {
+        // Keys of one issuer share their first 20 bytes and differ in length and tail.
+        let patterns: Vec<Vec<u8>> =
+            (0..300).map(|i| format!("sk_live_0123456789AB{i:x}{}", "z".repeat(i % 7)).into_bytes()).collect();
+        let scanner = Scanner::new(&patterns);
+        let mut hay = b"sk_live_0123456789AB".repeat(50);
+        for i in [0, 17, 150, 299] {
+            hay.extend_from_slice(b" key=");
+            hay.extend_from_slice(&patterns[i]);
+        }
+        hay.extend_from_slice(b"sk_live_0123456789A");
+        assert_eq!(scanned(&scanner, &hay), naive(&patterns, &hay));
+        assert!(!scanned(&scanner, &hay).is_empty());
     }
 }

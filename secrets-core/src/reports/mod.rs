@@ -12,6 +12,7 @@ pub(crate) mod example;
 pub(crate) mod json;
 #[cfg(feature = "cli")]
 pub(crate) mod table;
+pub(crate) mod terminal;
 
 /// What was found for one variable.
 #[derive(Clone, Debug, PartialEq, Eq)]

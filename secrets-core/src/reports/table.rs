@@ -4,6 +4,7 @@
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 
+use super::terminal::printable;
 use super::{Level, State, StatusReport};
 
 /// How the report is drawn.
@@ -31,11 +32,13 @@ pub(crate) fn takes_colour(is_terminal: bool, no_color: Option<&OsStr>, term: Op
 /// The columns the state is padded to; a longer state (an `invalid: …` reason) runs past them.
 const STATE_WIDTH: usize = 14;
 
-/// `report` as aligned lines, ending in its `looked in:` line, without a final newline.
+/// `report` as aligned lines, ending in its `looked in:` line, without a final newline; a
+/// control character in a path or a reason is shown as an escape.
 pub(crate) fn render(report: &StatusReport, look: Look) -> String {
     let width = |text: &str| text.chars().count();
     let name_width = report.entries.iter().map(|entry| width(entry.spec.name())).max().unwrap_or(0);
-    let states: Vec<String> = report.entries.iter().map(|entry| entry.state.to_string()).collect();
+    let states: Vec<String> =
+        report.entries.iter().map(|entry| printable(&entry.state.to_string()).into_owned()).collect();
     let state_width = states.iter().map(|state| width(state)).max().unwrap_or(0).min(STATE_WIDTH);
     let tags: Vec<String> = report.entries.iter().map(super::Entry::tag).collect();
     let tag_width = tags.iter().map(|tag| width(tag)).max().unwrap_or(0);
@@ -43,7 +46,7 @@ pub(crate) fn render(report: &StatusReport, look: Look) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "{}", paint(look, Paint::Bold, &super::Headline(report).to_string()));
     for problem in &report.problems {
-        let _ = writeln!(text, "{} {problem}", marker(look, Level::Error, true));
+        let _ = writeln!(text, "{} {}", marker(look, Level::Error, true), printable(&problem.to_string()));
     }
     for ((entry, state), tag) in report.entries.iter().zip(&states).zip(&tags) {
         let configured = entry.state == State::Configured;
@@ -53,19 +56,20 @@ pub(crate) fn render(report: &StatusReport, look: Look) -> String {
         let _ = write!(line, "{tag:<tag_width$}");
         let mut details = String::new();
         let _ = entry.write_details(&mut details);
-        let details = details.trim_start();
+        let details = printable(details.trim_start());
         if !details.is_empty() {
             let _ = write!(line, "  {details}");
         }
         let _ = writeln!(text, "{}", line.trim_end());
     }
     for rule in &report.rules {
-        let _ = writeln!(text, "{} {rule}", marker(look, rule.level, true));
+        let _ = writeln!(text, "{} {}", marker(look, rule.level, true), printable(&rule.to_string()));
     }
     for unknown in &report.unknown {
-        let _ = writeln!(text, "{} {unknown}", marker(look, unknown.level, true));
+        let _ = writeln!(text, "{} {}", marker(look, unknown.level, true), printable(&unknown.to_string()));
     }
-    let _ = write!(text, "{}", paint(look, Paint::Dim, &format!("looked in: {}", report.looked_in.join(", "))));
+    let looked_in = format!("looked in: {}", report.looked_in.join(", "));
+    let _ = write!(text, "{}", paint(look, Paint::Dim, &printable(&looked_in)));
     text
 }
 
