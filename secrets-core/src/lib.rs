@@ -374,6 +374,20 @@
 //! | `#[nested(prefix = "DB_")]` | field | a section: a contract of its own | `#[nested(prefix = "DB_")] db: Db` |
 //! | `#[nested(enabled_by = "field")]` | `Option<Nested>` field | loaded exactly when that `bool` setting is true | `#[nested(enabled_by = "sso_enabled")] sso: Option<Sso>` |
 //! | `#[config_enum(name = "...")]` | `ConfigEnum` variant | the name it is read by | `#[config_enum(name = "tls")] ForceTls` |
+//!
+//! # Cargo features
+//!
+//! None is on by default: the default build compiles 17 crates besides the program (the JSON
+//! report, URL splitting and the redactor's search are written in this crate).
+//!
+//! | feature | adds |
+//! |---|---|
+//! | `cli` | `secrets_core::cli`: `status`, `check`, `run`, `env-example` and `docs` subcommands (`clap`, `signal-hook`) |
+//! | `tracing` | `RedactingMakeWriter`: masks loaded secrets in `tracing-subscriber` output |
+//! | `testing` | `testing::assert_no_leaks::<C>()` for a program's own tests (implies `tracing`) |
+//! | `vault` | `VaultSource` and `Sources::vault`: Vault or OpenBao KV v2 (`ureq` with `rustls`, `serde_json`) |
+//! | `live` | `Live`: reloads rotated secrets, validated before they are served (`arc-swap`, `notify`, `signal-hook`) |
+//! | `serde` | `Serialize` for [`StatusReport`] and its parts, as the JSON [`StatusReport::to_json`] writes (`serde_core`) |
 // On docs.rs, each feature-gated item shows the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
