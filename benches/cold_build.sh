@@ -24,6 +24,35 @@ bin_crate() {
   cat > "$work/$1/src/main.rs"
 }
 
+# `loaded_main EXPR`: a `main` that loads the `App` of the crate's other lines with EXPR, uses
+# every field, and exits 78 when it fails.
+loaded_main() {
+  cat <<RUST
+
+fn main() {
+    match $1 {
+        Ok(app) => println!(
+            "{} {} {} {} {} {} {} {} {} {}",
+            app.database_url.len(),
+            app.redis_url.len(),
+            app.stripe_key.len(),
+            app.jwt_secret.len(),
+            app.sentry_dsn.is_some(),
+            app.slack_webhook_url.is_some(),
+            app.port,
+            app.workers,
+            app.debug,
+            app.public_url
+        ),
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(78);
+        }
+    }
+}
+RUST
+}
+
 bin_crate by_hand 'secrecy = "0.10"
 dotenvy = "0.15"' <<'RUST'
 use secrecy::SecretString;
@@ -57,7 +86,8 @@ fn main() {
 }
 RUST
 
-bin_crate envconfig 'envconfig = "0.11"' <<'RUST'
+{
+  cat <<'RUST'
 use envconfig::Envconfig;
 
 #[derive(Envconfig)]
@@ -83,31 +113,12 @@ struct App {
     #[envconfig(from = "PUBLIC_URL", default = "http://localhost")]
     public_url: String,
 }
-
-fn main() {
-    match App::init_from_env() {
-        Ok(app) => println!(
-            "{} {} {} {} {} {} {} {} {} {}",
-            app.database_url.len(),
-            app.redis_url.len(),
-            app.stripe_key.len(),
-            app.jwt_secret.len(),
-            app.sentry_dsn.is_some(),
-            app.slack_webhook_url.is_some(),
-            app.port,
-            app.workers,
-            app.debug,
-            app.public_url
-        ),
-        Err(error) => {
-            eprintln!("{error}");
-            std::process::exit(78);
-        }
-    }
-}
 RUST
+  loaded_main 'App::init_from_env()'
+} | bin_crate envconfig 'envconfig = "0.11"'
 
-bin_crate confique 'confique = { version = "0.4", default-features = false }' <<'RUST'
+{
+  cat <<'RUST'
 use confique::Config;
 
 #[derive(Config)]
@@ -133,29 +144,9 @@ struct App {
     #[config(env = "PUBLIC_URL", default = "http://localhost")]
     public_url: String,
 }
-
-fn main() {
-    match App::builder().env().load() {
-        Ok(app) => println!(
-            "{} {} {} {} {} {} {} {} {} {}",
-            app.database_url.len(),
-            app.redis_url.len(),
-            app.stripe_key.len(),
-            app.jwt_secret.len(),
-            app.sentry_dsn.is_some(),
-            app.slack_webhook_url.is_some(),
-            app.port,
-            app.workers,
-            app.debug,
-            app.public_url
-        ),
-        Err(error) => {
-            eprintln!("{error}");
-            std::process::exit(78);
-        }
-    }
-}
 RUST
+  loaded_main 'App::builder().env().load()'
+} | bin_crate confique 'confique = { version = "0.4", default-features = false }'
 
 contract_main() {
   cat <<'RUST'
