@@ -17,12 +17,7 @@ mkdir -p "$work"
 source "$root/benches/crate.sh"
 
 # `bin_crate NAME DEPENDENCIES`: a binary crate under $work, its main.rs read from stdin.
-bin_crate() {
-  mkdir -p "$work/$1/src"
-  printf '[package]\nname = "%s"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n%s\n\n[workspace]\n' \
-    "$1" "$2" > "$work/$1/Cargo.toml"
-  cat > "$work/$1/src/main.rs"
-}
+bin_crate() { make_crate "$1" "$2" main.rs; }
 
 # `loaded_main EXPR`: a `main` that loads the `App` of the crate's other lines with EXPR, uses
 # every field, and exits 78 when it fails.
@@ -86,65 +81,42 @@ fn main() {
 }
 RUST
 
-{
-  cat <<'RUST'
-use envconfig::Envconfig;
+# The contract's fields: name, type, variable, default (`-` for none).
+fields='database_url String DATABASE_URL -
+redis_url String REDIS_URL -
+stripe_key String STRIPE_KEY -
+jwt_secret String JWT_SECRET -
+sentry_dsn Option<String> SENTRY_DSN -
+slack_webhook_url Option<String> SLACK_WEBHOOK_URL -
+port u16 PORT 8080
+workers u16 WORKERS 4
+debug bool DEBUG false
+public_url String PUBLIC_URL http://localhost'
 
-#[derive(Envconfig)]
-struct App {
-    #[envconfig(from = "DATABASE_URL")]
-    database_url: String,
-    #[envconfig(from = "REDIS_URL")]
-    redis_url: String,
-    #[envconfig(from = "STRIPE_KEY")]
-    stripe_key: String,
-    #[envconfig(from = "JWT_SECRET")]
-    jwt_secret: String,
-    #[envconfig(from = "SENTRY_DSN")]
-    sentry_dsn: Option<String>,
-    #[envconfig(from = "SLACK_WEBHOOK_URL")]
-    slack_webhook_url: Option<String>,
-    #[envconfig(from = "PORT", default = "8080")]
-    port: u16,
-    #[envconfig(from = "WORKERS", default = "4")]
-    workers: u16,
-    #[envconfig(from = "DEBUG", default = "false")]
-    debug: bool,
-    #[envconfig(from = "PUBLIC_URL", default = "http://localhost")]
-    public_url: String,
+# `app_struct USE DERIVE ATTRIBUTE DEFAULT [literal]`: the `App` struct of $fields, each field
+# with the attribute ATTRIBUTE or, when it has a default, DEFAULT: printf formats given the
+# variable and its default; with `literal`, a default is a Rust literal (a string quoted).
+app_struct() {
+  printf '%s\n\n#[derive(%s)]\nstruct App {\n' "$1" "$2"
+  while read -r name type var default; do
+    if [ "$default" = - ]; then
+      printf "    #[$3]\n" "$var"
+    else
+      [ "${5:-}" = literal ] && [ "$type" = String ] && default="\"$default\""
+      printf "    #[$4]\n" "$var" "$default"
+    fi
+    printf '    %s: %s,\n' "$name" "$type"
+  done <<< "$fields"
+  printf '}\n'
 }
-RUST
+
+{
+  app_struct 'use envconfig::Envconfig;' Envconfig 'envconfig(from = "%s")' 'envconfig(from = "%s", default = "%s")'
   loaded_main 'App::init_from_env()'
 } | bin_crate envconfig 'envconfig = "0.11"'
 
 {
-  cat <<'RUST'
-use confique::Config;
-
-#[derive(Config)]
-struct App {
-    #[config(env = "DATABASE_URL")]
-    database_url: String,
-    #[config(env = "REDIS_URL")]
-    redis_url: String,
-    #[config(env = "STRIPE_KEY")]
-    stripe_key: String,
-    #[config(env = "JWT_SECRET")]
-    jwt_secret: String,
-    #[config(env = "SENTRY_DSN")]
-    sentry_dsn: Option<String>,
-    #[config(env = "SLACK_WEBHOOK_URL")]
-    slack_webhook_url: Option<String>,
-    #[config(env = "PORT", default = 8080)]
-    port: u16,
-    #[config(env = "WORKERS", default = 4)]
-    workers: u16,
-    #[config(env = "DEBUG", default = false)]
-    debug: bool,
-    #[config(env = "PUBLIC_URL", default = "http://localhost")]
-    public_url: String,
-}
-RUST
+  app_struct 'use confique::Config;' Config 'config(env = "%s")' 'config(env = "%s", default = %s)' literal
   loaded_main 'App::builder().env().load()'
 } | bin_crate confique 'confique = { version = "0.4", default-features = false }'
 
@@ -184,7 +156,6 @@ RUST
 }
 contract_main | bin_crate secrets_core "secrets-core = { path = \"$root/secrets-core\" }"
 contract_main | bin_crate secrets_core_vault "secrets-core = { path = \"$root/secrets-core\", features = [\"vault\"] }"
-for crate in secrets_core secrets_core_vault; do cp "$root/Cargo.lock" "$work/$crate/Cargo.lock"; done
 
 crates=(by_hand envconfig confique secrets_core secrets_core_vault)
 # Downloads and lock files first, outside the timing.

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use envconfig::Envconfig;
 use secrets_benches::paired::{compare, timed, Run};
-use secrets_benches::{contract_environment, contract_var, rerun, unrelated_environment};
+use secrets_benches::{contract_var, host_environment, rerun};
 use secrets_core::{EnvSource, SecretContract, SecretString};
 
 // The fields are loaded and never read (only loading is measured); their names are generated.
@@ -35,14 +35,6 @@ use contracts::{Derived10, Derived100, Derived1000, Envconfig10, Envconfig100, N
 
 /// Set in the child runs: the size and the case (`env` or `dotenv`) this process measures.
 const CASE: &str = "SECRETS_BENCH_CASE";
-
-/// Each contender's batch: about this long.
-const BATCH: Duration = Duration::from_millis(2);
-
-/// Paired rounds, unless `SECRETS_BENCH_ROUNDS` says otherwise (for a quick look).
-fn rounds() -> usize {
-    std::env::var("SECRETS_BENCH_ROUNDS").ok().and_then(|rounds| rounds.parse().ok()).unwrap_or(300)
-}
 
 /// A value as the hand-written loop keeps it, by the kind of its field.
 #[allow(dead_code)]
@@ -127,7 +119,7 @@ fn environment_only<D: SecretContract>(n: usize, envconfig: Option<Run<'_>>, nes
     contenders.push(("one pass over vars_os", timed(|| snapshot(&names).is_ok())));
     contenders.push(("load(), standard sources", timed(|| D::load().is_ok())));
     contenders.extend(nested.map(|run| ("load_from(&EnvSource), ten sections", run)));
-    let summaries = compare(&format!("load, N={n}, environment only"), rounds(), BATCH, contenders);
+    let summaries = compare(&format!("load, N={n}, environment only"), contenders);
     let by_name = |name: &str| summaries.iter().find(|summary| summary.name == name);
     if let (Some(envconfig), Some(load)) = (by_name("envconfig"), by_name("load(), standard sources")) {
         let (ratio, (low, high)) = load.against(envconfig);
@@ -135,14 +127,18 @@ fn environment_only<D: SecretContract>(n: usize, envconfig: Option<Run<'_>>, nes
     }
 }
 
+/// The variables of a contract of `n` that the `.env` case reads from `./.env` only: the
+/// odd-numbered ones.
+fn in_dotenv(n: usize) -> impl Iterator<Item = usize> {
+    (0..n).filter(|i| i % 2 == 1)
+}
+
 /// The `.env` comparison for a contract `D` of `n` variables: half of them in `./.env`.
 fn with_dotenv<D: SecretContract, E: Envconfig>(n: usize) {
-    let file_names: Vec<String> = (0..n).filter(|i| i % 2 == 1).map(contract_var).collect();
+    let file_names: Vec<String> = in_dotenv(n).map(contract_var).collect();
     assert!(D::load().is_ok(), "the contract does not load from the environment and .env");
     compare(
         &format!("load, N={n}, half the variables in .env"),
-        rounds(),
-        BATCH,
         vec![
             ("dotenvy::dotenv() + envconfig", dotenvy_then::<E>(&file_names)),
             ("load()", timed(|| D::load().is_ok())),
@@ -155,14 +151,14 @@ fn nested_loads() -> bool {
 }
 
 /// A directory of its own under the temporary directory, with no `.env` in it; `dotenv`
-/// writes one with the odd-numbered variables.
+/// writes one with the variables `in_dotenv`.
 fn workdir(n: usize, dotenv: bool) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("secrets-bench-load-{}-{n}-{dotenv}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("the temporary directory is writable");
     let file = dir.join(".env");
     if dotenv {
         let mut lines = String::new();
-        for i in (0..n).filter(|i| i % 2 == 1) {
+        for i in in_dotenv(n) {
             let _ = writeln!(lines, "{}={}", contract_var(i), secrets_benches::contract_value(i));
         }
         std::fs::write(&file, lines).expect("the temporary directory is writable");
@@ -182,8 +178,7 @@ fn main() {
         for n in [10, 100, 1000] {
             let dir = workdir(n, false);
             assert!(!dotenv_above(&dir), "a .env above {} would be read by load()", dir.display());
-            let mut environment = contract_environment(n);
-            environment.extend(unrelated_environment());
+            let mut environment = host_environment(n);
             environment.push((CASE.to_owned(), format!("{n}-env")));
             environment
                 .extend(std::env::var("SECRETS_BENCH_ROUNDS").ok().map(|r| ("SECRETS_BENCH_ROUNDS".to_owned(), r)));
@@ -193,9 +188,8 @@ fn main() {
                 continue;
             }
             let dir = workdir(n, true);
-            // The odd-numbered variables come from the `.env` only.
-            let half = |(name, _): &(String, String)| !(0..n).filter(|i| i % 2 == 1).any(|i| contract_var(i) == *name);
-            environment.retain(half);
+            let in_file: Vec<String> = in_dotenv(n).map(contract_var).collect();
+            environment.retain(|(name, _)| !in_file.contains(name));
             environment.retain(|(name, _)| name != CASE);
             environment.push((CASE.to_owned(), format!("{n}-dotenv")));
             assert!(rerun(environment, &dir), "N={n} with a .env failed");

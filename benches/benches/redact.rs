@@ -7,7 +7,6 @@
 
 use std::hint::black_box;
 use std::io::Write;
-use std::time::Duration;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -96,14 +95,6 @@ fn patterns(secrets: &[String]) -> Vec<String> {
     all
 }
 
-/// Paired rounds for `compare`, unless `SECRETS_BENCH_ROUNDS` says otherwise (for a quick look).
-fn rounds() -> usize {
-    std::env::var("SECRETS_BENCH_ROUNDS").ok().and_then(|rounds| rounds.parse().ok()).unwrap_or(300)
-}
-
-/// Each contender's batch: about this long.
-const BATCH: Duration = Duration::from_millis(2);
-
 /// `text` with each match replaced by the mask, built as `Redactor::redact` builds its output.
 fn masked(text: &str, matches: impl Iterator<Item = aho_corasick::Match>) -> String {
     let mut out = String::with_capacity(text.len());
@@ -139,8 +130,6 @@ fn throughput() {
         let per_event = RedactingMakeWriter::new(redactor.clone(), std::io::sink);
         let summaries = compare(
             &format!("redact, {count} secrets, {} MB", text.len() / 1_000_000),
-            rounds(),
-            BATCH,
             teddy
                 .iter()
                 .flat_map(|teddy| {

@@ -23,17 +23,21 @@ pub fn timed<'a, T>(mut f: impl FnMut() -> T + 'a) -> Run<'a> {
     })
 }
 
-/// One contender's result: its own time, and its time divided by the baseline's of the same round.
+/// Each contender's batch: about this long.
+const BATCH: Duration = Duration::from_millis(2);
+
+/// 300 paired rounds, unless `SECRETS_BENCH_ROUNDS` says otherwise (for a quick look).
+fn rounds() -> usize {
+    std::env::var("SECRETS_BENCH_ROUNDS").ok().and_then(|rounds| rounds.parse().ok()).unwrap_or(300)
+}
+
+/// One contender's result: its time in each round.
 #[derive(Debug)]
 pub struct Summary {
     /// The contender's name.
     pub name: String,
     /// The median time of one iteration.
     pub per_iteration: Duration,
-    /// The median of the same-round ratios to the baseline.
-    pub ratio: f64,
-    /// The first and third quartiles of those ratios.
-    pub spread: (f64, f64),
     /// The time of one iteration in each round, in seconds.
     pub rounds: Vec<f64>,
 }
@@ -51,15 +55,16 @@ impl Summary {
     }
 }
 
-/// Measures `contenders` (the first is the baseline) in `rounds` rounds of batches of about
-/// `batch` each, in a rotating order, and prints and returns each one's summary.
+/// Measures `contenders` (the first is the baseline) in 300 rounds (`SECRETS_BENCH_ROUNDS`) of
+/// batches of about 2 ms each, in a rotating order, and prints and returns each one's summary.
 ///
 /// # Panics
 ///
 /// When there is no contender.
-pub fn compare(title: &str, rounds: usize, batch: Duration, mut contenders: Vec<(&str, Run<'_>)>) -> Vec<Summary> {
+pub fn compare(title: &str, mut contenders: Vec<(&str, Run<'_>)>) -> Vec<Summary> {
     assert!(!contenders.is_empty(), "a comparison needs a baseline");
-    let iterations: Vec<u64> = contenders.iter_mut().map(|(_, run)| calibrate(run, batch)).collect();
+    let rounds = rounds();
+    let iterations: Vec<u64> = contenders.iter_mut().map(|(_, run)| calibrate(run, BATCH)).collect();
     let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); contenders.len()];
     for round in 0..rounds {
         for offset in 0..contenders.len() {
@@ -68,30 +73,22 @@ pub fn compare(title: &str, rounds: usize, batch: Duration, mut contenders: Vec<
             times[index].push(elapsed.as_secs_f64() / iterations[index] as f64);
         }
     }
-    let base = times[0].clone();
     let summaries: Vec<Summary> = contenders
         .iter()
         .zip(times)
-        .map(|((name, _), own)| {
-            let ratios: Vec<f64> = own.iter().zip(&base).map(|(time, base)| time / base).collect();
-            Summary {
-                name: (*name).to_owned(),
-                per_iteration: Duration::from_secs_f64(quantile(&own, 0.5)),
-                ratio: quantile(&ratios, 0.5),
-                spread: (quantile(&ratios, 0.25), quantile(&ratios, 0.75)),
-                rounds: own,
-            }
+        .map(|((name, _), own)| Summary {
+            name: (*name).to_owned(),
+            per_iteration: Duration::from_secs_f64(quantile(&own, 0.5)),
+            rounds: own,
         })
         .collect();
     println!("\n{title}: {rounds} paired rounds, ratios to {} (median [interquartile range])", summaries[0].name);
     for summary in &summaries {
+        let (ratio, (low, high)) = summary.against(&summaries[0]);
         println!(
-            "  {:<40} {:>12}  {:.3}x [{:.3} {:.3}]",
+            "  {:<40} {:>12}  {ratio:.3}x [{low:.3} {high:.3}]",
             summary.name,
-            format!("{:.3?}", summary.per_iteration),
-            summary.ratio,
-            summary.spread.0,
-            summary.spread.1
+            format!("{:.3?}", summary.per_iteration)
         );
     }
     summaries

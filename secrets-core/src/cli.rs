@@ -50,9 +50,9 @@ use secrecy::zeroize::Zeroize;
 
 use crate::exit::Orchestrator;
 use crate::reports::table::{Look, render};
-use crate::reports::terminal::printable;
+use crate::reports::terminal::line;
 use crate::sources::read::read_regular;
-use crate::{DEFAULT_MAX_FILE_SIZE, EX_CONFIG, Group, Policy, SecretContract, Sources};
+use crate::{DEFAULT_MAX_FILE_SIZE, Group, Policy, SecretContract, Sources};
 
 /// Runs the subcommand named by the process arguments and exits with its status.
 pub fn run<C: SecretContract>() -> ! {
@@ -86,7 +86,7 @@ pub fn run_from_with<C: SecretContract>(
     match command.try_get_matches_from(args) {
         Ok(matches) => {
             let colour = crate::reports::table::takes_colour(
-                std::io::stdout().is_terminal(),
+                stdout.is_terminal(),
                 std::env::var_os("NO_COLOR").as_deref(),
                 std::env::var_os("TERM").as_deref(),
             );
@@ -204,12 +204,14 @@ fn run_command(policy: [Arg; 2], group: ArgGroup, env_file: Arg) -> Command {
         )
 }
 
-/// The policy `--include-billing` or `--strict` asks for.
-fn policy(matches: &ArgMatches) -> Policy {
+/// The policy `--include-billing` or `--strict` asks for, and how `check` names it.
+fn policy(matches: &ArgMatches) -> (Policy, &'static str) {
     if matches.get_flag("strict") {
-        Policy::strict()
+        (Policy::strict(), "--strict")
+    } else if matches.get_flag("include-billing") {
+        (Policy::startup().include_billing(true), "--include-billing")
     } else {
-        Policy::startup().include_billing(matches.get_flag("include-billing"))
+        (Policy::startup(), "the startup policy")
     }
 }
 
@@ -246,7 +248,7 @@ fn execute<C: SecretContract>(
             0
         }
         Some(("check", sub)) => {
-            let policy = policy(sub);
+            let (policy, under) = policy(sub);
             if sub.get_flag("check-unknown") && C::spec().prefixes().is_empty() {
                 // Without a prefix every variable of the host would be unknown: say so, not nothing.
                 let _ = writeln!(
@@ -258,21 +260,10 @@ fn execute<C: SecretContract>(
             match C::validate_from(&sources(sub), policy.check_unknown(sub.get_flag("check-unknown"))) {
                 Ok(report) => {
                     let _ = writeln!(out, "{}", render(&report, look(sub)));
-                    let under = if sub.get_flag("strict") {
-                        "--strict"
-                    } else if sub.get_flag("include-billing") {
-                        "--include-billing"
-                    } else {
-                        "the startup policy"
-                    };
                     let _ = writeln!(out, "check passed: {} can start under {under}", C::spec().name());
                     0
                 }
-                Err(error) => {
-                    let _ = writeln!(err, "FATAL: {}", printable(&error.to_string()));
-                    orchestrator.report(&error.to_string());
-                    EX_CONFIG
-                }
+                Err(error) => orchestrator.fail(&error, err),
             }
         }
         #[cfg(unix)]
@@ -303,18 +294,14 @@ fn run_child<C: SecretContract>(
     orchestrator: &Orchestrator,
     err: &mut dyn Write,
 ) -> i32 {
-    let contract = match crate::load::load_reporting::<C>(sources, policy(matches)) {
+    let contract = match crate::load::load_reporting::<C>(sources, policy(matches).0) {
         Ok((contract, report)) => {
             for warning in report.iter().flat_map(crate::StatusReport::warning_lines) {
-                let _ = writeln!(err, "secrets run: warning: {}", printable(&warning));
+                let _ = writeln!(err, "secrets run: warning: {warning}");
             }
             contract
         }
-        Err(error) => {
-            let _ = writeln!(err, "FATAL: {}", printable(&error.to_string()));
-            orchestrator.report(&error.to_string());
-            return EX_CONFIG;
-        }
+        Err(error) => return orchestrator.fail(&error, err),
     };
     let options = crate::process::run::RunOptions {
         clean_env: matches.get_flag("clean-env"),
@@ -337,7 +324,9 @@ fn check_example(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let regenerate = format!("regenerate it with `{program} env-example > {}`", path.display());
+    // The path and the program name are the user's text: shown on one line, escapes written out.
+    let shown = line(&path.display());
+    let regenerate = line(&format_args!("regenerate it with `{program} env-example > {shown}`"));
     let committed = match read_regular(path, DEFAULT_MAX_FILE_SIZE) {
         Ok(file) => String::from_utf8(file.into_bytes()).map_err(|error| {
             error.into_bytes().zeroize();
@@ -348,15 +337,15 @@ fn check_example(
     let mut committed = match committed {
         Ok(text) => text,
         Err(reason) => {
-            let _ = writeln!(err, "{} {reason}; {regenerate}", path.display());
+            let _ = writeln!(err, "{shown} {}; {regenerate}", line(&reason));
             return 1;
         }
     };
     let status = if committed == expected {
-        let _ = writeln!(out, "{} is up to date", path.display());
+        let _ = writeln!(out, "{shown} is up to date");
         0
     } else {
-        let _ = writeln!(err, "{} is stale; {regenerate}:", path.display());
+        let _ = writeln!(err, "{shown} is stale; {regenerate}:");
         let _ = write!(err, "{}", line_diff(&committed, expected, declared));
         1
     };
@@ -586,7 +575,7 @@ SHOP_STRIPE_KYE=sk_y
             out.contains("⚠️ SHOP_STRIPE_KYE is set but not declared by the contract (did you mean SHOP_STRIPE_KEY?)")
         );
         let (code, _, err) = run_in_process(&["secrets", "check", "--strict", "--check-unknown", "--env-file", file]);
-        assert_eq!(code, EX_CONFIG);
+        assert_eq!(code, crate::EX_CONFIG);
         assert!(err.contains("  SHOP_STRIPE_KYE is set but not declared by the contract"), "{err}");
     }
 

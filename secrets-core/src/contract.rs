@@ -157,9 +157,13 @@ pub(crate) fn redactor_with<'a, C: SecretContract>(
     contract: &'a C,
     extra: impl IntoIterator<Item = &'a str>,
 ) -> Redactor {
-    let mut texts: Vec<&str> = contract.__secret_texts().into_iter().map(|(_, text)| text).collect();
-    texts.extend(extra);
-    kept::with_kept(C::spec(), |kept| {
+    redactor_of(C::spec(), contract.__secret_texts().into_iter().map(|(_, text)| text).chain(extra))
+}
+
+/// A redactor of `texts` and of the texts kept for `spec`'s secrets whose type keeps none.
+pub(crate) fn redactor_of<'a>(spec: &'static ContractSpec, texts: impl IntoIterator<Item = &'a str>) -> Redactor {
+    let texts: Vec<&str> = texts.into_iter().collect();
+    kept::with_kept(spec, |kept| {
         Redactor::new(texts.iter().copied().chain(kept.iter().map(ExposeSecret::expose_secret)))
     })
 }

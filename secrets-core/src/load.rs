@@ -712,18 +712,18 @@ fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) ->
     /// Up to this many (setting, secret) pairs, comparing each is cheaper than the table.
     const PAIRS_PER_TABLE: usize = 64;
     // One pass, without allocating: a small contract's load allocates nothing here.
-    let (mut shortest, mut count, mut firsts) = (usize::MAX, 0, [0u64; 4]);
+    let (mut shortest, mut firsts) = (usize::MAX, [0u64; 4]);
     for (_, secret) in secrets.iter().filter(|(_, secret)| secret.len() >= MIN_MASKABLE) {
         shortest = shortest.min(secret.len());
-        count += 1;
         let byte = secret.as_bytes()[0];
         firsts[usize::from(byte / 64)] |= 1 << (byte % 64);
     }
-    let texts =
-        configs.iter().map(|(index, raw)| (*index, raw.expose_secret())).filter(|(_, text)| text.len() >= shortest);
-    if count == 0 {
+    if shortest == usize::MAX {
+        // No secret long enough to mask.
         return Vec::new();
     }
+    let texts =
+        configs.iter().map(|(index, raw)| (*index, raw.expose_secret())).filter(|(_, text)| text.len() >= shortest);
     // Every secret counts here, short ones too: `first_held` walks them all at each candidate byte.
     if texts.clone().count() * secrets.len() <= PAIRS_PER_TABLE {
         return texts
@@ -736,12 +736,16 @@ fn held_secrets(configs: &[(usize, SecretString)], secrets: &[(usize, &str)]) ->
     texts.filter_map(|(index, text)| starts.first_in(text).map(|secret| (index, secret))).collect()
 }
 
-/// The secrets by their first eight bytes: a bit a start, and the starts sorted.
+/// The secrets by their first eight bytes: a bit a start, the lengths of the secrets that begin
+/// with each, and the texts sorted. Secrets that share their start (one issuer's keys, JWT
+/// headers) share few lengths: a position costs a search per length, not a comparison per secret.
 struct SecretStarts<'s> {
     table: BitTable,
-    /// Each secret's first eight bytes, its position in `secrets`, and its index.
-    sorted: Vec<(u64, usize, usize)>,
-    secrets: &'s [(usize, &'s str)],
+    /// Each start, with the lengths of the secrets that begin with it, sorted by start.
+    lengths: Vec<(u64, Vec<usize>)>,
+    /// Each secret's text, with its position in the secrets given and its index; sorted by text,
+    /// then position, so the first of equal texts is the first given.
+    sorted: Vec<(&'s [u8], usize, usize)>,
 }
 
 impl<'s> SecretStarts<'s> {
@@ -749,16 +753,24 @@ impl<'s> SecretStarts<'s> {
         // About 64 bits a secret, from 128 bytes to 8 KiB: a position of a text passes with a
         // chance of about one in 64.
         let mut table = BitTable::new(secrets.len(), 64, 10..=16);
-        let mut sorted: Vec<(u64, usize, usize)> = secrets
+        let mut sorted: Vec<(&[u8], usize, usize)> = secrets
             .iter()
             .enumerate()
-            .map(|(position, (index, secret))| (start(secret.as_bytes()), position, *index))
+            .map(|(position, (index, secret))| (secret.as_bytes(), position, *index))
             .collect();
         sorted.sort_unstable();
-        for &(start, ..) in &sorted {
-            table.insert(start);
+        let mut starts: Vec<(u64, usize)> = sorted.iter().map(|&(text, ..)| (start(text), text.len())).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        let mut lengths: Vec<(u64, Vec<usize>)> = Vec::new();
+        for (first, len) in starts {
+            table.insert(first);
+            match lengths.last_mut() {
+                Some((last, lens)) if *last == first => lens.push(len),
+                _ => lengths.push((first, vec![len])),
+            }
         }
-        Self { table, sorted, secrets }
+        Self { table, lengths, sorted }
     }
 
     /// The index of the first secret (in the order given) that `text` holds.
@@ -770,10 +782,14 @@ impl<'s> SecretStarts<'s> {
             if !self.table.may_hold(here) {
                 continue;
             }
-            let from = self.sorted.partition_point(|&(start, ..)| start < here);
-            for &(_, position, index) in self.sorted[from..].iter().take_while(|&&(start, ..)| start == here) {
-                if bytes[at..].starts_with(self.secrets[position].1.as_bytes())
-                    && first.is_none_or(|(p, _)| position < p)
+            let Ok(found) = self.lengths.binary_search_by_key(&here, |&(first, _)| first) else { continue };
+            for &len in &self.lengths[found].1 {
+                let Some(candidate) = bytes.get(at..at + len) else { continue };
+                // The first entry of this text: the one given first.
+                let from = self.sorted.partition_point(|&(secret, ..)| secret < candidate);
+                let found = self.sorted.get(from).filter(|&&(secret, ..)| secret == candidate);
+                if let Some(&(_, position, index)) =
+                    found.filter(|&&(_, position, _)| first.is_none_or(|(p, _)| position < p))
                 {
                     first = Some((position, index));
                 }
@@ -1059,7 +1075,7 @@ pub(crate) fn emit_events(report: &StatusReport) {
         let lines = problem_lines(report);
         let mut stderr = std::io::stderr().lock();
         for line in lines.iter().take(MAX_STDERR_LINES) {
-            if writeln!(stderr, "{}", crate::reports::terminal::printable(line)).is_err() {
+            if writeln!(stderr, "{line}").is_err() {
                 return;
             }
         }
@@ -1115,15 +1131,24 @@ fn problem_lines(report: &StatusReport) -> Vec<String> {
         .filter(|entry| entry.level() != Level::Ok)
         .map(|entry| format!("{}: {contract}: {}", level(entry.level()), entry.problem_line()))
         .collect();
-    lines.extend(report.source_problems().iter().map(|problem| format!("error: {contract}: {problem}")));
+    lines.extend(
+        report
+            .source_problems()
+            .iter()
+            .map(|problem| format!("error: {contract}: {}", crate::reports::terminal::line(problem))),
+    );
     lines.extend(
         report
             .rules()
             .iter()
             .filter(|rule| rule.level != Level::Ok)
-            .map(|rule| format!("{}: {contract}: {rule}", level(rule.level))),
+            .map(|rule| format!("{}: {contract}: {}", level(rule.level), crate::reports::terminal::line(rule))),
     );
-    lines.extend(report.unknown().iter().map(|unknown| format!("{}: {contract}: {unknown}", level(unknown.level))));
+    lines.extend(
+        report.unknown().iter().map(|unknown| {
+            format!("{}: {contract}: {}", level(unknown.level), crate::reports::terminal::line(unknown))
+        }),
+    );
     lines
 }
 

@@ -41,9 +41,7 @@ impl Category {
             Self::RequiredIf => "required_if",
         }
     }
-}
 
-impl Category {
     /// As its name in `#[secret(...)]`: `"required"`.
     pub(crate) fn json(self) -> Json<'static> {
         Json::text(self.as_str())
@@ -73,9 +71,7 @@ impl Kind {
             Self::Config => "config",
         }
     }
-}
 
-impl Kind {
     /// As `"secret"` or `"config"`.
     pub(crate) fn json(self) -> Json<'static> {
         Json::text(self.as_str())

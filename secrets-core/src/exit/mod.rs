@@ -1,8 +1,6 @@
 //! Fail-fast: report a broken contract where people and orchestrators look, and exit with
 //! `EX_CONFIG`.
 
-use std::io::Write as _;
-
 use crate::error::ContractError;
 
 #[cfg(unix)]
@@ -25,9 +23,7 @@ pub const EX_CONFIG: i32 = 78;
 /// nor the socket: a broken contract must stop a restart loop whether or not its report could
 /// be delivered.
 pub fn config_error(error: &ContractError) -> ! {
-    let _ = writeln!(std::io::stderr(), "FATAL: {}", crate::reports::terminal::printable(&error.to_string()));
-    Orchestrator::from_env().report(&error.to_string());
-    std::process::exit(EX_CONFIG)
+    std::process::exit(Orchestrator::from_env().fail(error, &mut std::io::stderr()))
 }
 
 /// Where a failed load is reported besides stderr: the termination log and systemd's socket.
@@ -51,15 +47,19 @@ impl Orchestrator {
         Self { termination_log: None, notify_socket: None }
     }
 
-    /// Tells the orchestrator that the contract failed, with `report` (value-free); every
-    /// failure to deliver it is ignored, the exit status says it all.
-    pub(crate) fn report(&self, report: &str) {
+    /// Writes `FATAL: ` and the error to `err`, tells the orchestrator the same value-free
+    /// text, and gives [`EX_CONFIG`]: every failure to deliver it is ignored, the exit status
+    /// says it all.
+    pub(crate) fn fail(&self, error: &ContractError, err: &mut dyn std::io::Write) -> i32 {
+        let report = error.to_string();
+        let _ = writeln!(err, "FATAL: {report}");
         if let Some(target) = &self.termination_log {
-            let _ = target.write(report);
+            let _ = target.write(&report);
         }
         #[cfg(unix)]
         if let Some(socket) = &self.notify_socket {
-            let _ = notify::send(socket, &notify::failure_message(report));
+            let _ = notify::send(socket, &notify::failure_message(&report));
         }
+        EX_CONFIG
     }
 }

@@ -261,30 +261,31 @@ impl<C: SecretContract> Shared<C> {
         };
         let texts = contract.__env_texts();
         let watched = Watched::of(C::spec(), &*sources, &report);
-        let changed = {
+        let new_report = {
             let mut state = lock(&self.state);
             state.last_reload = now;
             let changed = changed_indices(&state.serving.texts, &texts, C::spec().vars().len());
             for &index in &changed {
                 state.changed[index] = Some(now);
             }
-            if !changed.is_empty() {
+            let new_report = (!changed.is_empty()).then(|| report.clone());
+            if new_report.is_some() {
                 state.swaps += 1;
             }
-            if !changed.is_empty() {
-                // The warnings of new values, as a load logs them; a reload that changed
-                // nothing says nothing new.
-                crate::load::emit_events(&report);
-            }
             state.serving = Serving { report, texts, watched };
-            !changed.is_empty()
+            new_report
         };
-        if changed {
+        let changed = new_report.is_some();
+        if let Some(report) = new_report {
             // The redactor learns the new values before any reader can get them.
             let redactor = served_redactor(&contract, &mut lock(&self.served));
             self.redactor.store(Arc::new(redactor));
             let contract = Arc::new(contract);
             self.current.store(Arc::clone(&contract));
+            // The warnings of the new values, as a load logs them, once they are served and the
+            // state is unlocked: a stderr nobody reads holds up neither. A reload that changed
+            // nothing says nothing new.
+            crate::load::emit_events(&report);
             tracing::info!(contract = C::spec().name(), "reloaded: new values are served");
             for callback in lock(&self.callbacks).iter() {
                 // A callback that panics does not take the watcher down with it.
@@ -333,7 +334,8 @@ fn served_redactor<C: SecretContract>(contract: &C, served: &mut Vec<secrecy::Se
     }
     let excess = served.len().saturating_sub(MAX_SERVED);
     served.drain(..excess);
-    crate::contract::redactor_with(contract, served.iter().map(ExposeSecret::expose_secret))
+    // `served` holds the contract's own texts already.
+    crate::contract::redactor_of(C::spec(), served.iter().map(ExposeSecret::expose_secret))
 }
 
 /// The variables whose text differs between two loads (or that one of them has and not the

@@ -117,11 +117,9 @@ impl LiveStatus {
             ("variables", Json::List(variables.collect())),
             ("last_failure", last_failure),
         ]);
-        let mut json = self.report.json();
-        if let Json::Object(fields) = &mut json {
-            fields.push(("live", live));
-        }
-        json.pretty()
+        let mut fields = self.report.json_fields();
+        fields.push(("live", live));
+        Json::Object(fields).pretty()
     }
 }
 

@@ -131,6 +131,7 @@ impl Watched {
             })
     }
 
+    #[cfg_attr(not(feature = "vault"), allow(clippy::unused_self))] // without `vault`, no paths
     fn has_vault(&self) -> bool {
         #[cfg(feature = "vault")]
         return !self.vault.is_empty();
@@ -140,6 +141,7 @@ impl Watched {
 
     /// Asks each Vault path for its version, one request per path: changed when one has
     /// another version than the one read, else failed when one could not be asked.
+    #[cfg_attr(not(feature = "vault"), allow(clippy::unused_self))]
     fn vault_check(&self) -> VaultCheck {
         #[cfg(feature = "vault")]
         {

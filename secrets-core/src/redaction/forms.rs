@@ -89,7 +89,6 @@ fn forms_of(value: &str) -> Vec<Vec<u8>> {
     forms
 }
 
-/// `%XX` for every byte not kept by `set`.
 /// A URL's user or password as the WHATWG URL standard writes it back (`p@ss w0rd` as
 /// `p%40ss%20w0rd`), as `url::Url` and the drivers built on it log a URL.
 pub(crate) fn userinfo_written_back(text: &str) -> String {
@@ -98,6 +97,7 @@ pub(crate) fn userinfo_written_back(text: &str) -> String {
     percent_encode(text.as_bytes(), &USERINFO, true)
 }
 
+/// `%XX` for every byte not kept by `set`.
 fn percent_encode(bytes: &[u8], set: &KeptSet, upper: bool) -> String {
     let mut out = String::with_capacity(bytes.len());
     for &byte in bytes {

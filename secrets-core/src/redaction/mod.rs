@@ -46,15 +46,13 @@ pub struct Redactor {
 struct Patterns {
     scanner: Scanner,
     longest: usize,
-    /// Sorted, to tell on `flush` whether held bytes could still begin a secret.
-    sorted: Vec<Vec<u8>>,
     /// A bit for each byte value that some pattern holds: no match spans a byte without one.
     bytes: [u64; 4],
 }
 
 impl std::fmt::Debug for Redactor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let count = self.patterns.as_ref().map_or(0, |patterns| patterns.sorted.len());
+        let count = self.patterns.as_ref().map_or(0, |patterns| patterns.scanner.patterns().len());
         f.debug_struct("Redactor").field("patterns", &count).finish_non_exhaustive()
     }
 }
@@ -78,15 +76,12 @@ impl Redactor {
         if patterns.is_empty() {
             return Self::default();
         }
-        patterns.sort_unstable();
         let longest = patterns.iter().map(Vec::len).max().unwrap_or(0);
         let mut bytes = [0u64; 4];
         for &byte in patterns.iter().flatten() {
             bytes[usize::from(byte / 64)] |= 1 << (byte % 64);
         }
-        Self {
-            patterns: Some(Arc::new(Patterns { scanner: Scanner::new(&patterns), longest, sorted: patterns, bytes })),
-        }
+        Self { patterns: Some(Arc::new(Patterns { scanner: Scanner::new(&patterns), longest, bytes })) }
     }
 
     /// The text with every secret, and every encoding of one, replaced by [`MASK`].
@@ -136,9 +131,12 @@ impl Redactor {
     fn first_open(&self, bytes: &[u8], from: usize, cut: usize) -> usize {
         let mut open = cut;
         if let Some(patterns) = &self.patterns {
-            patterns.scanner.each(&bytes[from..], |start, end| {
-                if from + end > cut {
-                    open = open.min(from + start);
+            // A match that ends past `cut` and begins by it lies within a pattern's length of it.
+            let window = from.max(cut.saturating_sub(patterns.longest - 1))..bytes.len().min(cut + patterns.longest);
+            let at = window.start;
+            patterns.scanner.each(&bytes[window], |start, end| {
+                if at + end > cut {
+                    open = open.min(at + start);
                 }
             });
         }
@@ -162,7 +160,7 @@ impl Redactor {
     /// The length of the longest suffix of `bytes` that is the beginning, but not the whole, of a pattern.
     fn held_suffix(&self, bytes: &[u8]) -> usize {
         let Some(patterns) = &self.patterns else { return 0 };
-        let sorted = &patterns.sorted;
+        let sorted = patterns.scanner.patterns();
         (1..patterns.longest.min(bytes.len() + 1))
             .rev()
             .find(|&len| {
@@ -310,18 +308,7 @@ impl<W: Write> RedactingWriter<W> {
 
     /// Writes the masked bytes to `inner`; on an error, those not written stay ready.
     fn write_ready(&mut self) -> io::Result<()> {
-        let mut written = 0;
-        let result = loop {
-            if written == self.ready.len() {
-                break Ok(());
-            }
-            match self.inner.write(&self.ready[written..]) {
-                Ok(0) => break Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => written += n,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(error) => break Err(error),
-            }
-        };
+        let (written, result) = write_some(&mut self.inner, &self.ready);
         self.ready.drain(..written);
         result
     }
@@ -329,15 +316,7 @@ impl<W: Write> RedactingWriter<W> {
     /// Writes `bytes` (masked already) to `inner`; what it does not take is kept ready, for the
     /// next call to write first and report.
     fn write_through(&mut self, bytes: &[u8]) {
-        let mut written = 0;
-        while written < bytes.len() {
-            match self.inner.write(&bytes[written..]) {
-                Ok(0) => break,
-                Ok(n) => written += n,
-                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
+        let (written, _) = write_some(&mut self.inner, bytes);
         self.ready.extend_from_slice(&bytes[written..]);
     }
 
@@ -345,6 +324,21 @@ impl<W: Write> RedactingWriter<W> {
     pub fn get_ref(&self) -> &W {
         &self.inner
     }
+}
+
+/// Writes as much of `bytes` to `inner` as it takes, retrying interrupted writes: how much it
+/// took, and the error that stopped it.
+fn write_some<W: Write>(inner: &mut W, bytes: &[u8]) -> (usize, io::Result<()>) {
+    let mut written = 0;
+    while written < bytes.len() {
+        match inner.write(&bytes[written..]) {
+            Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return (written, Err(error)),
+        }
+    }
+    (written, Ok(()))
 }
 
 impl<W: Write> Write for RedactingWriter<W> {

@@ -11,7 +11,7 @@
 //! word there confirms. Long patterns (at least [`LONG`] bytes) get a band of their own, so that
 //! one short secret does not shorten the stride of all the others.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The bytes a sample reads.
@@ -30,6 +30,9 @@ pub(crate) struct Scanner {
     tiny: Option<Tiny>,
     /// The other patterns, in bands by length.
     bands: Vec<Band>,
+    /// Every pattern, sorted and each once: a candidate is confirmed by a binary search, whose
+    /// comparisons stop at the first byte that differs.
+    sorted: Vec<Vec<u8>>,
 }
 
 /// The few patterns too short to sample, by their first byte: each position whose byte begins
@@ -45,9 +48,8 @@ struct Band {
     /// For each first word, the lengths of the patterns that begin with it, longest first: the
     /// longest pattern at a start is the first length whose text there is a pattern. Secrets
     /// that share a prefix (`sk_live_…`, JWT headers) share few lengths, so a start costs a
-    /// lookup per length, not a comparison per pattern.
+    /// search per length, not a comparison per pattern.
     lengths: HashMap<u32, Vec<usize>, BuildHasherDefault<WordHash>>,
-    patterns: HashSet<Box<[u8]>>,
 }
 
 impl Scanner {
@@ -74,7 +76,15 @@ impl Scanner {
             Tiny { by_first }
         });
         let bands = [short, long].into_iter().filter(|band| !band.is_empty()).map(|band| Band::new(&band)).collect();
-        Self { tiny, bands }
+        let mut sorted: Vec<Vec<u8>> = patterns.iter().map(|pattern| pattern.as_ref().to_vec()).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        Self { tiny, bands, sorted }
+    }
+
+    /// Every pattern, sorted, each once.
+    pub(crate) fn patterns(&self) -> &[Vec<u8>] {
+        &self.sorted
     }
 
     /// Calls `found(start, end)` for every occurrence of every pattern: each one for the tiny
@@ -91,7 +101,7 @@ impl Scanner {
             }
         }
         for band in &self.bands {
-            band.each(hay, &mut found);
+            band.each(hay, &self.sorted, &mut found);
         }
     }
 }
@@ -110,11 +120,10 @@ impl Band {
             same.sort_unstable_by(|a, b| b.cmp(a));
             same.dedup();
         }
-        let patterns = patterns.iter().map(|bytes| Box::<[u8]>::from(*bytes)).collect();
-        Self { stride, filter, lengths, patterns }
+        Self { stride, filter, lengths }
     }
 
-    fn each(&self, hay: &[u8], found: &mut impl FnMut(usize, usize)) {
+    fn each(&self, hay: &[u8], sorted: &[Vec<u8>], found: &mut impl FnMut(usize, usize)) {
         let Some(last) = hay.len().checked_sub(WORD) else { return };
         let stride = self.stride;
         let mut at = 0;
@@ -129,7 +138,7 @@ impl Band {
             if hits != [false; 4] {
                 for (step, hit) in hits.into_iter().enumerate() {
                     if hit {
-                        self.confirm(hay, at + step * stride, found);
+                        self.confirm(hay, at + step * stride, sorted, found);
                     }
                 }
             }
@@ -137,7 +146,7 @@ impl Band {
         }
         while at <= last {
             if self.filter.may_hold(word(hay, at)) {
-                self.confirm(hay, at, found);
+                self.confirm(hay, at, sorted, found);
             }
             at += stride;
         }
@@ -145,7 +154,7 @@ impl Band {
 
     /// Tries each position from which an occurrence could have been sampled at `sample`: as
     /// many bytes before it as the sampled word's offsets in the patterns that hold it.
-    fn confirm(&self, hay: &[u8], sample: usize, found: &mut impl FnMut(usize, usize)) {
+    fn confirm(&self, hay: &[u8], sample: usize, sorted: &[Vec<u8>], found: &mut impl FnMut(usize, usize)) {
         let Some(&offsets) = self.filter.offsets.get(&word(hay, sample)) else { return };
         let mut rest = offsets;
         while rest != 0 {
@@ -153,8 +162,10 @@ impl Band {
             rest &= rest - 1;
             let Some(start) = sample.checked_sub(offset) else { continue };
             let Some(lengths) = self.lengths.get(&word(hay, start)) else { continue };
-            let is_pattern =
-                |len: &&usize| hay.get(start..start + **len).is_some_and(|text| self.patterns.contains(text));
+            let is_pattern = |len: &&usize| {
+                hay.get(start..start + **len)
+                    .is_some_and(|text| sorted.binary_search_by(|pattern| pattern.as_slice().cmp(text)).is_ok())
+            };
             if let Some(len) = lengths.iter().find(is_pattern) {
                 found(start, start + len);
             }
@@ -182,7 +193,6 @@ impl Filter {
     fn new(words: impl Iterator<Item = (u32, usize)>, count: usize) -> Self {
         // From 512 bytes to 512 KiB.
         let mut filter = Self { table: BitTable::new(count, 256, 12..=22), offsets: HashMap::default() };
-        filter.offsets.reserve(count);
         for (word, offset) in words {
             filter.table.insert(u64::from(word));
             *filter.offsets.entry(word).or_default() |= 1 << offset;
@@ -242,11 +252,8 @@ impl BitTable {
 struct WordHash(u64);
 
 impl Hasher for WordHash {
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u32` keys are hashed; other input is folded in byte by byte (FNV-1a).
-        for &byte in bytes {
-            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-        }
+    fn write(&mut self, _: &[u8]) {
+        unreachable!("only `u32` words are hashed");
     }
 
     fn write_u32(&mut self, word: u32) {

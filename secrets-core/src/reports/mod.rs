@@ -14,6 +14,8 @@ pub(crate) mod json;
 pub(crate) mod table;
 pub(crate) mod terminal;
 
+use terminal::{line, one_line};
+
 /// What was found for one variable.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum State {
@@ -95,6 +97,16 @@ pub enum Level {
     Warning,
     /// The policy does not hold.
     Error,
+}
+
+/// A report line's marker: ❌ an error, ⚠️ a warning, ✅ configured, ➖ not set and fine.
+pub(crate) fn icon(level: Level, configured: bool) -> &'static str {
+    match (level, configured) {
+        (Level::Error, _) => "❌",
+        (Level::Warning, _) => "⚠️",
+        (Level::Ok, true) => "✅",
+        (Level::Ok, false) => "➖",
+    }
 }
 
 impl Level {
@@ -208,12 +220,7 @@ impl Entry {
     }
 
     fn icon(&self) -> &'static str {
-        match (self.level, &self.state) {
-            (Level::Error, _) => "❌",
-            (Level::Warning, _) => "⚠️",
-            (Level::Ok, State::Configured) => "✅",
-            (Level::Ok, _) => "➖",
-        }
+        icon(self.level, self.state == State::Configured)
     }
 
     /// `REDIS_URL (required secret): missing, Redis connection string` for error messages.
@@ -235,14 +242,15 @@ impl Entry {
         if let Some(suggestion) = &self.suggestion {
             let _ = write!(line, "; did you mean {suggestion}?");
         }
-        line
+        one_line(&line).into_owned()
     }
 }
 
 impl fmt::Display for Entry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {} ({})", self.icon(), self.spec.name(), self.state, self.tag())?;
-        self.write_details(f)
+        let mut line = format!("{} {}: {} ({})", self.icon(), self.spec.name(), self.state, self.tag());
+        self.write_details(&mut line)?;
+        f.write_str(&one_line(&line))
     }
 }
 
@@ -405,10 +413,17 @@ impl StatusReport {
 
     /// Whether no entry is an error and every source could be read.
     pub fn is_ok(&self) -> bool {
-        self.problems.is_empty()
-            && self.entries.iter().all(|entry| entry.level < Level::Error)
-            && self.unknown.iter().all(|unknown| unknown.level < Level::Error)
-            && self.rules.iter().all(|rule| rule.level < Level::Error)
+        self.count(Level::Error) == 0
+    }
+
+    /// How many lines of the report are at `level`: variables, rules, unknown names, and for
+    /// errors the problems of whole sources.
+    fn count(&self, level: Level) -> usize {
+        let sources = if level == Level::Error { self.problems.len() } else { 0 };
+        self.at_level(level).count()
+            + sources
+            + self.unknown.iter().filter(|unknown| unknown.level == level).count()
+            + self.rules.iter().filter(|rule| rule.level == level).count()
     }
 
     /// The entries at `level`.
@@ -427,8 +442,8 @@ impl StatusReport {
     #[cfg(all(feature = "cli", unix))]
     pub(crate) fn warning_lines(&self) -> Vec<String> {
         let entries = self.at_level(Level::Warning).map(Entry::problem_line);
-        let rules = self.rules.iter().filter(|rule| rule.level == Level::Warning).map(ToString::to_string);
-        entries.chain(rules).chain(self.unknown.iter().map(ToString::to_string)).collect()
+        let rules = self.rules.iter().filter(|rule| rule.level == Level::Warning).map(line);
+        entries.chain(rules).chain(self.unknown.iter().map(line)).collect()
     }
 
     /// The same report, with a problem of the sources as a whole (a Vault server that stopped
@@ -444,9 +459,9 @@ impl StatusReport {
         let errors: Vec<String> = self
             .at_level(Level::Error)
             .map(Entry::problem_line)
-            .chain(self.problems.iter().map(ToString::to_string))
-            .chain(self.rules.iter().filter(|rule| rule.level == Level::Error).map(ToString::to_string))
-            .chain(self.unknown.iter().filter(|unknown| unknown.level == Level::Error).map(ToString::to_string))
+            .chain(self.problems.iter().map(line))
+            .chain(self.rules.iter().filter(|rule| rule.level == Level::Error).map(line))
+            .chain(self.unknown.iter().filter(|unknown| unknown.level == Level::Error).map(line))
             .collect();
         let count = errors.len();
         let mut text = format!("{}: {count} problem{}", self.contract, plural(count));
@@ -455,7 +470,7 @@ impl StatusReport {
             text.push_str(&line);
         }
         text.push_str("\nlooked in: ");
-        text.push_str(&self.looked_in.join(", "));
+        text.push_str(&one_line(&self.looked_in.join(", ")));
         text
     }
 }
@@ -470,13 +485,7 @@ struct Headline<'a>(&'a StatusReport);
 impl fmt::Display for Headline<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let report = self.0;
-        let unknown_at = |level| report.unknown.iter().filter(|unknown| unknown.level == level).count();
-        let rules_at = |level| report.rules.iter().filter(|rule| rule.level == level).count();
-        let errors = report.at_level(Level::Error).count()
-            + report.problems.len()
-            + unknown_at(Level::Error)
-            + rules_at(Level::Error);
-        let warnings = report.at_level(Level::Warning).count() + unknown_at(Level::Warning) + rules_at(Level::Warning);
+        let (errors, warnings) = (report.count(Level::Error), report.count(Level::Warning));
         match (errors, warnings) {
             (0, 0) => write!(f, "{}: ok", report.contract),
             _ => write!(
@@ -494,27 +503,30 @@ impl fmt::Display for StatusReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{}", Headline(self))?;
         for problem in &self.problems {
-            writeln!(f, "❌ {problem}")?;
+            writeln!(f, "❌ {}", line(problem))?;
         }
         for entry in &self.entries {
             writeln!(f, "{entry}")?;
         }
         for rule in &self.rules {
-            let icon = if rule.level == Level::Error { "❌" } else { "⚠️" };
-            writeln!(f, "{icon} {rule}")?;
+            writeln!(f, "{} {}", icon(rule.level.max(Level::Warning), true), line(rule))?;
         }
         for unknown in &self.unknown {
-            let icon = if unknown.level == Level::Error { "❌" } else { "⚠️" };
-            writeln!(f, "{icon} {unknown}")?;
+            writeln!(f, "{} {}", icon(unknown.level.max(Level::Warning), true), line(unknown))?;
         }
-        write!(f, "looked in: {}", self.looked_in.join(", "))
+        write!(f, "looked in: {}", one_line(&self.looked_in.join(", ")))
     }
 }
 
 impl StatusReport {
     /// The report as a JSON value: what [`to_json`](Self::to_json) writes.
     pub(crate) fn json(&self) -> Json<'_> {
-        Json::Object(vec![
+        Json::Object(self.json_fields())
+    }
+
+    /// The fields of the report's JSON object, for a report that adds its own (`LiveStatus`).
+    pub(crate) fn json_fields(&self) -> Vec<(&'static str, Json<'_>)> {
+        vec![
             ("contract", Json::text(self.contract)),
             ("ok", Json::Bool(self.is_ok())),
             ("secrets", Json::List(self.entries.iter().map(Entry::json).collect())),
@@ -522,6 +534,6 @@ impl StatusReport {
             ("looked_in", Json::texts(self.looked_in.iter().map(String::as_str))),
             ("unknown", Json::List(self.unknown.iter().map(Unknown::json).collect())),
             ("rules", Json::List(self.rules.iter().map(RuleProblem::json).collect())),
-        ])
+        ]
     }
 }

@@ -4,7 +4,7 @@
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 
-use super::terminal::printable;
+use super::terminal::{line, one_line};
 use super::{Level, State, StatusReport};
 
 /// How the report is drawn.
@@ -33,12 +33,11 @@ pub(crate) fn takes_colour(is_terminal: bool, no_color: Option<&OsStr>, term: Op
 const STATE_WIDTH: usize = 14;
 
 /// `report` as aligned lines, ending in its `looked in:` line, without a final newline; a
-/// control character in a path or a reason is shown as an escape.
+/// control character in a path or a reason is shown as an escape, as in the report's `Display`.
 pub(crate) fn render(report: &StatusReport, look: Look) -> String {
     let width = |text: &str| text.chars().count();
     let name_width = report.entries.iter().map(|entry| width(entry.spec.name())).max().unwrap_or(0);
-    let states: Vec<String> =
-        report.entries.iter().map(|entry| printable(&entry.state.to_string()).into_owned()).collect();
+    let states: Vec<String> = report.entries.iter().map(|entry| line(&entry.state)).collect();
     let state_width = states.iter().map(|state| width(state)).max().unwrap_or(0).min(STATE_WIDTH);
     let tags: Vec<String> = report.entries.iter().map(super::Entry::tag).collect();
     let tag_width = tags.iter().map(|tag| width(tag)).max().unwrap_or(0);
@@ -46,30 +45,30 @@ pub(crate) fn render(report: &StatusReport, look: Look) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "{}", paint(look, Paint::Bold, &super::Headline(report).to_string()));
     for problem in &report.problems {
-        let _ = writeln!(text, "{} {}", marker(look, Level::Error, true), printable(&problem.to_string()));
+        let _ = writeln!(text, "{} {}", marker(look, Level::Error, true), line(problem));
     }
     for ((entry, state), tag) in report.entries.iter().zip(&states).zip(&tags) {
         let configured = entry.state == State::Configured;
         let mut line = format!("{} ", marker(look, entry.level, configured));
         let _ = write!(line, "{:<name_width$}  ", entry.spec.name());
-        let _ = write!(line, "{}  ", paint(look, level_paint(entry.level, configured), &pad(state, state_width)));
+        let _ = write!(line, "{}  ", paint(look, tone(entry.level, configured).1, &pad(state, state_width)));
         let _ = write!(line, "{tag:<tag_width$}");
         let mut details = String::new();
         let _ = entry.write_details(&mut details);
-        let details = printable(details.trim_start());
+        let details = one_line(details.trim_start());
         if !details.is_empty() {
             let _ = write!(line, "  {details}");
         }
         let _ = writeln!(text, "{}", line.trim_end());
     }
     for rule in &report.rules {
-        let _ = writeln!(text, "{} {}", marker(look, rule.level, true), printable(&rule.to_string()));
+        let _ = writeln!(text, "{} {}", marker(look, rule.level, true), line(rule));
     }
     for unknown in &report.unknown {
-        let _ = writeln!(text, "{} {}", marker(look, unknown.level, true), printable(&unknown.to_string()));
+        let _ = writeln!(text, "{} {}", marker(look, unknown.level, true), line(unknown));
     }
     let looked_in = format!("looked in: {}", report.looked_in.join(", "));
-    let _ = write!(text, "{}", paint(look, Paint::Dim, &printable(&looked_in)));
+    let _ = write!(text, "{}", paint(look, Paint::Dim, &one_line(&looked_in)));
     text
 }
 
@@ -80,13 +79,12 @@ fn pad(text: &str, width: usize) -> String {
 
 /// The line's marker: an emoji, or a word of the same width in every line.
 fn marker(look: Look, level: Level, configured: bool) -> String {
-    let (emoji, word) = match (level, configured) {
-        (Level::Error, _) => ("❌", "error"),
-        (Level::Warning, _) => ("⚠️", "warn"),
-        (Level::Ok, true) => ("✅", "ok"),
-        (Level::Ok, false) => ("➖", "-"),
-    };
-    if look.plain { paint(look, level_paint(level, configured), &pad(word, 5)) } else { emoji.to_owned() }
+    if look.plain {
+        let (word, colour) = tone(level, configured);
+        paint(look, colour, &pad(word, 5))
+    } else {
+        super::icon(level, configured).to_owned()
+    }
 }
 
 /// The colours the report uses.
@@ -99,12 +97,13 @@ enum Paint {
     Green,
 }
 
-fn level_paint(level: Level, configured: bool) -> Paint {
+/// How a line at `level` is marked in the plain form, and its colour.
+fn tone(level: Level, configured: bool) -> (&'static str, Paint) {
     match (level, configured) {
-        (Level::Error, _) => Paint::Red,
-        (Level::Warning, _) => Paint::Yellow,
-        (Level::Ok, true) => Paint::Green,
-        (Level::Ok, false) => Paint::Dim,
+        (Level::Error, _) => ("error", Paint::Red),
+        (Level::Warning, _) => ("warn", Paint::Yellow),
+        (Level::Ok, true) => ("ok", Paint::Green),
+        (Level::Ok, false) => ("-", Paint::Dim),
     }
 }
 

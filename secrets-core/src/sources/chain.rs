@@ -147,6 +147,10 @@ impl Sources {
 
     /// Adds any source, asked after those already in the chain, but before every `.env`: a
     /// `.env` ranks below every other source, whatever the order they were added in.
+    ///
+    /// A chain added whole is one source: the `.env` inside `.with(Sources::standard())` ranks
+    /// within that chain only, so add sources to one chain (`Sources::standard().secrets_dir(..)`).
+    /// A source of your own that wraps a `.env` ranks as an ordinary source.
     #[must_use]
     pub fn with(mut self, source: impl Source + Send + Sync + 'static) -> Self {
         let at = if source.ranks_last() {
